@@ -1,0 +1,2 @@
+"""Couples Workshop Kit."""
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Sub-commands of ``workshop-kit``: each module defines ``register(subparsers)``."""

@@ -1,0 +1,345 @@
+"""Load and validate the content packs (YAML): instruments, and helpers for other packs.
+
+Content is data: questions, values and prompts live in ``workshop_kit/content/*.yaml``.
+Every file carries a ``schema_version``; loading checks the whole structure and an error
+names the file, the entry and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ContentError
+
+CONTENT_DIR = Path(__file__).parent / "content"
+SUPPORTED_SCHEMA_VERSION = 1
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read a content file and check its ``schema_version``.
+
+    Raises
+    ------
+    ContentError
+        When the file is missing, is not valid YAML, is not a mapping, or has an
+        unsupported ``schema_version``.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot read content file ({exc.strerror})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ContentError(f"{path}:{where} is not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: must be a YAML mapping at the top level")
+    version = data.get("schema_version")
+    if version != SUPPORTED_SCHEMA_VERSION:
+        raise ContentError(
+            f"{path}: schema_version must be {SUPPORTED_SCHEMA_VERSION}; not {version!r}"
+        )
+    return data
+
+
+def require(entry: dict, key: str, kind: type | tuple, where: str, default: Any = ...) -> Any:
+    """Return ``entry[key]`` checked against ``kind``; ``where`` names file and entry.
+
+    >>> require({"name": "Trust"}, "name", str, "values.yaml, value 'trust'")
+    'Trust'
+    >>> require({}, "name", str, "values.yaml, value 'trust'")
+    Traceback (most recent call last):
+    ...
+    workshop_kit.errors.ContentError: values.yaml, value 'trust': field 'name' is missing
+    """
+    if key not in entry or entry[key] is None:
+        if default is not ...:
+            return default
+        raise ContentError(f"{where}: field {key!r} is missing")
+    value = entry[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind in (int, float)):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ContentError(f"{where}: field {key!r} must be {names}; not {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    text: str | None
+    min: int
+    max: int
+    reversed: bool = False
+
+    def score(self, value: float) -> float:
+        """The value as scored: reversed items are mirrored within their range."""
+        return (self.min + self.max - value) if self.reversed else value
+
+
+@dataclass(frozen=True)
+class Band:
+    name: str
+    below: float | None
+    follow_up: bool = False
+
+
+@dataclass(frozen=True)
+class Subscale:
+    id: str
+    name: str
+    items: tuple[Item, ...]
+    overall: bool = False
+    bands: tuple[Band, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reliability:
+    method: str  # "sample", "published_r" or "published_alpha"
+    source: str
+    r: float | None = None
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """One questionnaire or picture scale, as data."""
+
+    id: str
+    name: str
+    kind: str  # "items" or "picture"
+    scoring: str = "mean"  # "mean" or "sum"
+    subscales: tuple[Subscale, ...] = ()
+    min: int | None = None  # picture scales
+    max: int | None = None
+    intro: str = ""
+    source: str = ""
+    optional: bool = False
+    min_answered: float = 0.5
+    positive_from: float | None = None
+    anchors: dict[int, str] = field(default_factory=dict)
+    total_min: float | None = None
+    total_max: float | None = None
+    cutoffs: tuple[Band, ...] = ()
+    reliability: Reliability | None = None
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for sub in self.subscales for item in sub.items)
+
+    def item(self, item_id: str) -> Item:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    @property
+    def ready(self) -> bool:
+        """Whether it can be shown to participants: every item has its wording."""
+        return self.kind == "picture" or all(item.text for item in self.items)
+
+    @property
+    def value_range(self) -> tuple[int, int]:
+        if self.kind == "picture":
+            return (self.min, self.max)
+        return (min(i.min for i in self.items), max(i.max for i in self.items))
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: str
+    text: str
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class CheckinContent:
+    instruments: tuple[Instrument, ...]
+    flags: tuple[Flag, ...]
+    path: Path
+
+    def instrument(self, instrument_id: str) -> Instrument:
+        for inst in self.instruments:
+            if inst.id == instrument_id:
+                return inst
+        from .errors import one_of
+
+        raise one_of("instrument", instrument_id, [i.id for i in self.instruments])
+
+    @property
+    def shown_instruments(self) -> tuple[Instrument, ...]:
+        """Instruments a participant sees: those whose every item has its wording."""
+        return tuple(inst for inst in self.instruments if inst.ready)
+
+
+def _bands(entries: Any, where: str) -> tuple[Band, ...]:
+    if entries is None:
+        return ()
+    if not isinstance(entries, list):
+        raise ContentError(f"{where}: must be a list")
+    bands = []
+    for i, entry in enumerate(entries, start=1):
+        w = f"{where} entry {i}"
+        if not isinstance(entry, dict):
+            raise ContentError(f"{w}: must be a mapping")
+        bands.append(
+            Band(
+                name=require(entry, "name", str, w),
+                below=require(entry, "below", float, w, default=None),
+                follow_up=require(entry, "follow_up", bool, w, default=False),
+            )
+        )
+    return tuple(bands)
+
+
+def _instrument(entry: dict, scales: dict, where_file: str) -> Instrument:
+    inst_id = require(entry, "id", str, f"{where_file}, an instrument")
+    where = f"{where_file}, instrument {inst_id!r}"
+    kind = require(entry, "kind", str, where)
+    if kind not in ("items", "picture"):
+        raise ContentError(f"{where}: field 'kind' must be one of ['items', 'picture']; not {kind!r}")
+    reliability = None
+    if "reliability" in entry:
+        rel = require(entry, "reliability", dict, where)
+        rw = f"{where}, reliability"
+        method = require(rel, "method", str, rw)
+        if method not in ("sample", "published_r", "published_alpha"):
+            raise ContentError(
+                f"{rw}: field 'method' must be one of ['sample', 'published_r', "
+                f"'published_alpha']; not {method!r}"
+            )
+        r = require(rel, "r", float, rw, default=None)
+        if method != "sample" and (r is None or not 0 < r < 1):
+            raise ContentError(f"{rw}: field 'r' must be a number between 0 and 1; not {r!r}")
+        reliability = Reliability(method=method, source=require(rel, "source", str, rw), r=r)
+    common = dict(
+        id=inst_id,
+        name=require(entry, "name", str, where),
+        kind=kind,
+        intro=require(entry, "intro", str, where, default=""),
+        source=require(entry, "source", str, where, default=""),
+        optional=require(entry, "optional", bool, where, default=False),
+        reliability=reliability,
+    )
+    if kind == "picture":
+        lo, hi = require(entry, "min", int, where), require(entry, "max", int, where)
+        if lo >= hi:
+            raise ContentError(f"{where}: field 'min' must be below 'max'; not {lo}..{hi}")
+        return Instrument(min=lo, max=hi, **common)
+
+    scale = None
+    if "scale" in entry:
+        scale_id = require(entry, "scale", str, where)
+        if scale_id not in scales:
+            raise ContentError(
+                f"{where}: field 'scale' must be one of {sorted(scales)}; not {scale_id!r}"
+            )
+        scale = scales[scale_id]
+    scoring = require(entry, "scoring", str, where, default="mean")
+    if scoring not in ("mean", "sum"):
+        raise ContentError(f"{where}: field 'scoring' must be one of ['mean', 'sum']; not {scoring!r}")
+    subscales = []
+    seen: set[str] = set()
+    for sub in require(entry, "subscales", list, where):
+        if not isinstance(sub, dict):
+            raise ContentError(f"{where}: each subscale must be a mapping; not {sub!r}")
+        sub_id = require(sub, "id", str, f"{where}, a subscale")
+        sw = f"{where}, subscale {sub_id!r}"
+        items = []
+        for it in require(sub, "items", list, sw):
+            if not isinstance(it, dict):
+                raise ContentError(f"{sw}: each item must be a mapping; not {it!r}")
+            item_id = require(it, "id", str, f"{sw}, an item")
+            iw = f"{sw}, item {item_id!r}"
+            if item_id in seen:
+                raise ContentError(f"{iw}: item ids must be unique within an instrument")
+            seen.add(item_id)
+            lo = require(it, "min", int, iw, default=scale["min"] if scale else None)
+            hi = require(it, "max", int, iw, default=scale["max"] if scale else None)
+            if lo is None or hi is None:
+                raise ContentError(f"{iw}: needs 'min' and 'max' (or a 'scale' on its instrument)")
+            if lo >= hi:
+                raise ContentError(f"{iw}: field 'min' must be below 'max'; not {lo}..{hi}")
+            text = require(it, "text", str, iw, default=None)
+            items.append(
+                Item(item_id, text.strip() if text else None, lo, hi,
+                     require(it, "reversed", bool, iw, default=False))
+            )
+        if not items:
+            raise ContentError(f"{sw}: field 'items' must list at least one item")
+        subscales.append(
+            Subscale(
+                id=sub_id,
+                name=require(sub, "name", str, sw),
+                items=tuple(items),
+                overall=require(sub, "overall", bool, sw, default=False),
+                bands=_bands(sub.get("bands"), f"{sw}, bands"),
+            )
+        )
+    total = require(entry, "total", dict, where, default={})
+    min_answered = require(entry, "min_answered", float, where, default=0.5)
+    if not 0 < min_answered <= 1:
+        raise ContentError(f"{where}: field 'min_answered' must be in (0, 1]; not {min_answered}")
+    anchors = {}
+    if scale:
+        anchors = {int(k): str(v) for k, v in (scale.get("anchors") or {}).items()}
+    return Instrument(
+        scoring=scoring,
+        subscales=tuple(subscales),
+        min_answered=min_answered,
+        positive_from=scale.get("positive_from") if scale else None,
+        anchors=anchors,
+        total_min=require(total, "min", float, f"{where}, total", default=None),
+        total_max=require(total, "max", float, f"{where}, total", default=None),
+        cutoffs=_bands(total.get("cutoffs"), f"{where}, total cutoffs"),
+        **common,
+    )
+
+
+def load_checkin(path: Path | str | None = None) -> CheckinContent:
+    """Load and validate the check-in content (instruments and flags).
+
+    >>> content = load_checkin()
+    >>> [inst.id for inst in content.instruments]
+    ['checkin', 'ios', 'csi4']
+    >>> content.instrument("csi4").ready   # the authors' wording is not shipped
+    False
+    """
+    path = Path(path) if path else CONTENT_DIR / "checkin.yaml"
+    return _load_checkin_cached(path.resolve(), path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@lru_cache(maxsize=8)
+def _load_checkin_cached(path: Path, _mtime: int) -> CheckinContent:
+    data = read_yaml(path)
+    where_file = path.name
+    scales = require(data, "scales", dict, where_file, default={})
+    for scale_id, scale in scales.items():
+        sw = f"{where_file}, scale {scale_id!r}"
+        if not isinstance(scale, dict):
+            raise ContentError(f"{sw}: must be a mapping")
+        require(scale, "min", int, sw)
+        require(scale, "max", int, sw)
+    instruments = []
+    for entry in require(data, "instruments", list, where_file):
+        if not isinstance(entry, dict):
+            raise ContentError(f"{where_file}: each instrument must be a mapping; not {entry!r}")
+        instruments.append(_instrument(entry, scales, where_file))
+    ids = [inst.id for inst in instruments]
+    if len(set(ids)) != len(ids):
+        raise ContentError(f"{where_file}: instrument ids must be unique; got {ids}")
+    flags = []
+    for flag_id, flag in require(data, "flags", dict, where_file, default={}).items():
+        fw = f"{where_file}, flag {flag_id!r}"
+        if not isinstance(flag, dict):
+            raise ContentError(f"{fw}: must be a mapping")
+        flags.append(Flag(flag_id, require(flag, "text", str, fw), require(flag, "help", str, fw, "")))
+    return CheckinContent(tuple(instruments), tuple(flags), path)

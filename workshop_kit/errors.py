@@ -1,0 +1,32 @@
+"""The project's exception tree: every error the kit raises on purpose is a WorkshopKitError."""
+
+from __future__ import annotations
+
+
+class WorkshopKitError(Exception):
+    """Root of every error the kit raises on purpose."""
+
+
+class ContentError(WorkshopKitError):
+    """A content file (YAML) is malformed: names the file, the entry and the field."""
+
+
+class StoreError(WorkshopKitError):
+    """A session store cannot be created, opened or written."""
+
+
+class InputError(WorkshopKitError, ValueError):
+    """An answer, code or argument given to the kit is not allowed."""
+
+
+class ImportRejected(InputError):
+    """An import file was refused as a whole; nothing was written."""
+
+
+def one_of(name: str, value: object, allowed) -> InputError:
+    """Build the standard message for a value outside an allowed set.
+
+    >>> str(one_of("phase", "during", ["before", "after"]))
+    "phase must be one of ['before', 'after']; not 'during'"
+    """
+    return InputError(f"{name} must be one of {list(allowed)}; not {value!r}")

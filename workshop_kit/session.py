@@ -1,0 +1,427 @@
+"""Session, couples and participants over the store: the one write path of the kit.
+
+Every public method that records something validates it first (couple code, partner,
+phase, item, range) and then commits it at once. Nothing is cached in memory that the
+store does not hold, so a kernel restart, a second notebook or a page reload loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date as Date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .content import CheckinContent, Instrument, load_checkin
+from .errors import InputError, one_of
+from .store import SOURCES, Store, now
+
+PARTNERS = ("A", "B")
+PHASES = ("before", "after")
+DEFAULT_K = 3
+# Letters and digits that cannot be mistaken for one another when read aloud or written.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,12}$")
+ANSWER_COLUMNS = ["couple_code", "partner", "phase", "instrument", "item_id", "value",
+                  "source", "answered_at"]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One non-numeric record (a value sort, a note, a word...), the latest for its key."""
+
+    kind: str
+    couple_code: str | None
+    partner: str | None
+    key: str
+    value: Any
+    source: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer to record: ``value`` None means the item was skipped."""
+
+    couple_code: str
+    partner: str
+    phase: str
+    instrument: str
+    item_id: str
+    value: float | None
+
+
+def normalise_code(code: str) -> str:
+    """Couple codes are case-insensitive and ignore surrounding spaces.
+
+    >>> normalise_code("  k7p3 ")
+    'K7P3'
+    """
+    return str(code).strip().upper()
+
+
+def check_code_format(code: str) -> str:
+    """Return the normalised code, or raise when it could not be a couple code.
+
+    >>> check_code_format("../etc")
+    Traceback (most recent call last):
+    ...
+    workshop_kit.errors.InputError: couple code must be 2-12 letters or digits; not '../ETC'
+    """
+    code = normalise_code(code)
+    if not CODE_PATTERN.match(code):
+        raise InputError(f"couple code must be 2-12 letters or digits; not {code!r}")
+    return code
+
+
+class Session:
+    """A workshop session: its couples and every answer they gave.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> session = Session.create(folder / "s.sqlite", title="Spring workshop", couples=2, seed=1)
+    >>> code = session.couple_codes()[0]
+    >>> session.record_answer(code, "A", "before", "checkin", "qt1", 4)
+    >>> session.answers()[["partner", "item_id", "value"]].to_dict("records")
+    [{'partner': 'A', 'item_id': 'qt1', 'value': 4.0}]
+    """
+
+    def __init__(self, store: Store, content: CheckinContent | None = None):
+        self.store = store
+        self.content = content or load_checkin()
+
+    # -- opening ------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        path: Path | str,
+        title: str,
+        date: str | None = None,
+        couples: int = 0,
+        k: int = DEFAULT_K,
+        seed: int | None = None,
+        content: CheckinContent | None = None,
+    ) -> Session:
+        """Create a session file with ``couples`` fresh couple codes."""
+        title = str(title).strip()
+        if not title:
+            raise InputError("title must not be empty")
+        if not isinstance(k, int) or k < 1:
+            raise InputError(f"k must be a whole number of at least 1; not {k!r}")
+        if not isinstance(couples, int) or not 0 <= couples <= 200:
+            raise InputError(f"couples must be a whole number from 0 to 200; not {couples!r}")
+        date = date or Date.today().isoformat()
+        try:
+            Date.fromisoformat(date)
+        except ValueError:
+            raise InputError(f"date must be written YYYY-MM-DD; not {date!r}") from None
+        rng = random.Random(seed)
+        session_id = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if seed is not None \
+            else str(uuid.uuid4())
+        store = Store.create(
+            path,
+            {"title": title, "date": date, "k": str(k), "session_id": session_id,
+             "created_at": now(), "support_resources": "[]"},
+        )
+        session = cls(store, content)
+        if couples:
+            session.add_couples(couples, rng=rng)
+        return session
+
+    @classmethod
+    def open(cls, path: Path | str, content: CheckinContent | None = None) -> Session:
+        """Open an existing session file."""
+        return cls(Store.open(path), content)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- session facts ------------------------------------------------------------
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    @property
+    def title(self) -> str:
+        return self.store.meta()["title"]
+
+    @property
+    def date(self) -> str:
+        return self.store.meta()["date"]
+
+    @property
+    def k(self) -> int:
+        """Smallest group shown in a room view; smaller groups are suppressed."""
+        return int(self.store.meta().get("k", DEFAULT_K))
+
+    @property
+    def session_id(self) -> str:
+        return self.store.meta()["session_id"]
+
+    @property
+    def support_resources(self) -> list[dict[str, str]]:
+        """Local places to find support, set by the facilitator for this session."""
+        return json.loads(self.store.meta().get("support_resources", "[]"))
+
+    def set_support_resources(self, resources: list[dict[str, str]]) -> None:
+        """Set the "where to find support" list: each a dict with name, contact, note."""
+        clean = []
+        for i, res in enumerate(resources, start=1):
+            if not isinstance(res, dict) or not str(res.get("name", "")).strip():
+                raise InputError(f"support resource {i} needs a 'name'; got {res!r}")
+            clean.append({k: str(res.get(k, "")).strip() for k in ("name", "contact", "note")})
+        self.store.set_meta("support_resources", json.dumps(clean))
+
+    # -- couples ------------------------------------------------------------------
+    def couple_codes(self) -> list[str]:
+        rows = self.store.conn.execute("SELECT code FROM couples ORDER BY created_at, code")
+        return [r[0] for r in rows]
+
+    def add_couple(self, code: str | None = None) -> str:
+        """Add one couple, with a given code or a fresh random one; return the code."""
+        if code is None:
+            return self.add_couples(1)[0]
+        code = check_code_format(code)
+        with self.store.transaction() as conn:
+            if conn.execute("SELECT 1 FROM couples WHERE code = ?", (code,)).fetchone():
+                raise InputError(f"couple code {code!r} is already in this session")
+            conn.execute("INSERT INTO couples VALUES (?, ?)", (code, now()))
+        return code
+
+    def add_couples(self, n: int, rng: random.Random | None = None) -> list[str]:
+        """Add ``n`` couples with fresh four-character codes, in one transaction."""
+        rng = rng or random.Random()
+        existing = set(self.couple_codes())
+        codes: list[str] = []
+        while len(codes) < n:
+            code = "".join(rng.choice(CODE_ALPHABET) for _ in range(4))
+            if code not in existing:
+                existing.add(code)
+                codes.append(code)
+        with self.store.transaction() as conn:
+            conn.executemany("INSERT INTO couples VALUES (?, ?)", [(c, now()) for c in codes])
+        return codes
+
+    def check_participant(self, couple_code: str, partner: str) -> tuple[str, str]:
+        """Return the normalised (code, partner), or raise naming what is wrong."""
+        code = normalise_code(couple_code)
+        if code not in set(self.couple_codes()):
+            raise InputError(
+                f"couple code {code!r} is not in this session; known codes: "
+                f"{', '.join(self.couple_codes()) or 'none yet'}"
+            )
+        partner_norm = str(partner).strip().upper()
+        if partner_norm not in PARTNERS:
+            raise one_of("partner", partner, PARTNERS)
+        return code, partner_norm
+
+    # -- answers ------------------------------------------------------------------
+    def _check_answer(self, answer: Answer, codes: set[str]) -> tuple:
+        code = normalise_code(answer.couple_code)
+        if code not in codes:
+            raise InputError(f"couple code {code!r} is not in this session")
+        partner = str(answer.partner).strip().upper()
+        if partner not in PARTNERS:
+            raise one_of("partner", answer.partner, PARTNERS)
+        if answer.phase not in PHASES:
+            raise one_of("phase", answer.phase, PHASES)
+        instrument = self.content.instrument(answer.instrument)
+        lo, hi = _item_range(instrument, answer.item_id)
+        value = answer.value
+        if value is not None:
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise InputError(
+                    f"answer to {answer.instrument}/{answer.item_id} must be a whole number "
+                    f"from {lo} to {hi}; not {value!r}"
+                ) from None
+            if number != int(number) or not lo <= number <= hi:
+                raise InputError(
+                    f"answer to {answer.instrument}/{answer.item_id} must be a whole number "
+                    f"from {lo} to {hi}; not {value!r}"
+                )
+            value = float(number)
+        return (code, partner, answer.phase, answer.instrument, answer.item_id, value)
+
+    def record_answer(
+        self,
+        couple_code: str,
+        partner: str,
+        phase: str,
+        instrument: str,
+        item_id: str,
+        value: float | None,
+        source: str = "widget",
+    ) -> None:
+        """Record one answer (``None`` = skipped) and commit it at once."""
+        self.record_answers(
+            [Answer(couple_code, partner, phase, instrument, item_id, value)], source=source
+        )
+
+    def record_answers(self, answers: Iterable[Answer], source: str = "widget") -> int:
+        """Record many answers in one transaction: all of them land, or none (on any error)."""
+        if source not in SOURCES:
+            raise one_of("source", source, SOURCES)
+        codes = set(self.couple_codes())
+        rows = [self._check_answer(a, codes) for a in answers]
+        stamp = now()
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO answers (couple_code, partner, phase, instrument, item_id, value,"
+                " source, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*row, source, stamp) for row in rows],
+            )
+        return len(rows)
+
+    def answers(self, phase: str | None = None, instrument: str | None = None) -> pd.DataFrame:
+        """The latest answer per participant, phase and item, in long form.
+
+        Skipped items keep their row with ``value`` NaN: skipped is never zero.
+        """
+        where, params = [], []
+        if phase is not None:
+            where.append("phase = ?")
+            params.append(phase)
+        if instrument is not None:
+            where.append("instrument = ?")
+            params.append(instrument)
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        query = (
+            f"SELECT {', '.join(ANSWER_COLUMNS)} FROM answers WHERE id IN ("
+            f" SELECT MAX(id) FROM answers {clause}"
+            " GROUP BY couple_code, partner, phase, instrument, item_id)"
+            " ORDER BY couple_code, partner, phase, instrument, id"
+        )
+        rows = self.store.conn.execute(query, params).fetchall()
+        frame = pd.DataFrame(rows, columns=ANSWER_COLUMNS)
+        frame["value"] = frame["value"].astype(float)
+        return frame
+
+    def answered_items(self, couple_code: str, partner: str, phase: str) -> dict[tuple, float | None]:
+        """Map (instrument, item_id) -> latest value for one participant and phase."""
+        code, partner = self.check_participant(couple_code, partner)
+        rows = self.store.conn.execute(
+            "SELECT instrument, item_id, value FROM answers WHERE id IN ("
+            " SELECT MAX(id) FROM answers WHERE couple_code = ? AND partner = ? AND phase = ?"
+            " GROUP BY instrument, item_id)",
+            (code, partner, phase),
+        ).fetchall()
+        return {(inst, item): value for inst, item, value in rows}
+
+    # -- flags (consent, wants to talk) -----------------------------------------
+    def set_flag(self, couple_code: str, partner: str, flag_id: str, value: bool,
+                 source: str = "widget") -> None:
+        """Record a yes/no flag from the check-in (latest wins across phases)."""
+        ids = [f.id for f in self.content.flags]
+        if flag_id not in ids:
+            raise one_of("flag", flag_id, ids)
+        if not isinstance(value, bool):
+            raise InputError(f"flag {flag_id!r} must be True or False; not {value!r}")
+        self.put_entry("flag", flag_id, value, couple_code, partner, source=source)
+
+    def flag(self, couple_code: str, partner: str, flag_id: str) -> bool | None:
+        """The latest value of a flag, or None when the participant never answered it."""
+        found = self.entries("flag", couple_code, partner, key=flag_id)
+        return found[0].value if found else None
+
+    def consents(self, couple_code: str, partner: str) -> bool:
+        """Whether this partner agreed that the other may see their individual scores."""
+        return self.flag(couple_code, partner, "consent") is True
+
+    # -- entries (everything that is not a numeric answer) ----------------------
+    def put_entry(
+        self,
+        kind: str,
+        key: str,
+        value: Any,
+        couple_code: str | None = None,
+        partner: str | None = None,
+        source: str = "widget",
+    ) -> None:
+        """Append one entry (``value`` None withdraws the key) and commit it at once."""
+        self.put_entries([(kind, key, value, couple_code, partner)], source=source)
+
+    def put_entries(self, entries: Iterable[tuple], source: str = "widget") -> int:
+        """Append many (kind, key, value, couple_code, partner) entries in one transaction."""
+        if source not in SOURCES:
+            raise one_of("source", source, SOURCES)
+        rows = []
+        for kind, key, value, couple_code, partner in entries:
+            if couple_code is not None:
+                couple_code, partner = self.check_participant(couple_code, partner) \
+                    if partner is not None else (self._check_couple(couple_code), None)
+            try:
+                value_json = None if value is None else json.dumps(value, ensure_ascii=False)
+            except TypeError as exc:
+                raise InputError(f"{kind} entry {key!r} cannot be stored: {exc}") from None
+            rows.append((kind, couple_code, partner, str(key), value_json, source, now()))
+        with self.store.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO entries (kind, couple_code, partner, key, value_json, source,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        return len(rows)
+
+    def _check_couple(self, couple_code: str) -> str:
+        code = normalise_code(couple_code)
+        if code not in set(self.couple_codes()):
+            raise InputError(f"couple code {code!r} is not in this session")
+        return code
+
+    def entries(
+        self,
+        kind: str,
+        couple_code: str | None = None,
+        partner: str | None = None,
+        key: str | None = None,
+    ) -> list[Entry]:
+        """The latest entry per (couple, partner, key) of a kind; withdrawn keys left out."""
+        where, params = ["kind = ?"], [kind]
+        for column, value in (("couple_code", couple_code), ("partner", partner), ("key", key)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(normalise_code(value) if column != "key" else value)
+        rows = self.store.conn.execute(
+            "SELECT kind, couple_code, partner, key, value_json, source, created_at FROM entries"
+            " WHERE id IN (SELECT MAX(id) FROM entries WHERE " + " AND ".join(where) +
+            " GROUP BY couple_code, partner, key) ORDER BY id",
+            params,
+        ).fetchall()
+        return [
+            Entry(kind, code, partner, key, json.loads(value), source, created)
+            for kind, code, partner, key, value, source, created in rows
+            if value is not None
+        ]
+
+
+def _item_range(instrument: Instrument, item_id: str) -> tuple[int, int]:
+    if instrument.kind == "picture":
+        if item_id != instrument.id:
+            raise InputError(
+                f"a picture scale has one item, named like the instrument {instrument.id!r}; "
+                f"not {item_id!r}"
+            )
+        return instrument.min, instrument.max
+    try:
+        item = instrument.item(item_id)
+    except KeyError:
+        raise one_of(f"item of {instrument.id}", item_id, [i.id for i in instrument.items]) \
+            from None
+    return item.min, item.max

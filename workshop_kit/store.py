@@ -1,0 +1,211 @@
+"""The session store: one SQLite file per workshop session, the single source of truth.
+
+Answers and entries are append-only rows with a timestamp and a source; the latest row
+for a key wins. Every write is its own committed transaction (or one transaction for a
+whole import), so killing the process never loses an answer already given. WAL mode and
+a busy timeout let two notebooks, the dashboard and the CLI share one file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import StoreError
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+SOURCES = ("widget", "paper", "import", "demo")
+
+# Each migration takes the store from version N-1 to N; index 0 creates version 1.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE couples (
+        code TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE answers (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        couple_code TEXT NOT NULL REFERENCES couples(code),
+        partner TEXT NOT NULL CHECK (partner IN ('A', 'B')),
+        phase TEXT NOT NULL CHECK (phase IN ('before', 'after')),
+        instrument TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        value REAL,                -- NULL means skipped: skipped is never zero
+        source TEXT NOT NULL,
+        answered_at TEXT NOT NULL
+    );
+    CREATE INDEX answers_key ON answers (couple_code, partner, phase, instrument, item_id);
+    -- Everything that is not a numeric answer: value sorts, notes, words, plans...
+    -- value_json holds the entry; the latest row per (kind, couple, partner, key) wins.
+    CREATE TABLE entries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        couple_code TEXT,
+        partner TEXT,
+        key TEXT NOT NULL,
+        value_json TEXT,           -- NULL means withdrawn
+        source TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX entries_key ON entries (kind, couple_code, partner, key);
+    -- Files already imported (by content hash), so importing twice adds nothing.
+    CREATE TABLE imports (
+        sha256 TEXT PRIMARY KEY,
+        file_name TEXT NOT NULL,
+        rows INTEGER NOT NULL,
+        imported_at TEXT NOT NULL
+    );
+    """,
+]
+
+
+def now() -> str:
+    """The current UTC time as an ISO 8601 string with microseconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _owner_only(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(str(path) + suffix)
+        if p.exists():
+            with contextlib.suppress(PermissionError):
+                os.chmod(p, stat.S_IRUSR | stat.S_IWUSR)
+
+
+class Store:
+    """A connection to one session file.
+
+    Use :meth:`create` for a new session and :meth:`open` for an existing one.
+    """
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+
+    # -- opening ------------------------------------------------------------------
+    @classmethod
+    def create(cls, path: Path | str, meta: dict[str, str]) -> Store:
+        """Create a new, empty session file (mode 0600) and write its metadata."""
+        path = Path(path)
+        if not path.parent.is_dir():
+            raise StoreError(
+                f"cannot create the session store {str(path)!r}: the folder "
+                f"{str(path.parent)!r} does not exist; create it first or choose another path"
+            )
+        if path.exists():
+            raise StoreError(f"a session store already exists at {str(path)!r}; open it instead")
+        old_umask = os.umask(0o077)
+        try:
+            conn = _connect(path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot create the session store {str(path)!r}: {exc}") from exc
+        finally:
+            os.umask(old_umask)
+        store = cls(path, conn)
+        with store.transaction():
+            for statement in _statements(MIGRATIONS[0]):
+                conn.execute(statement)
+            conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+            for key, value in meta.items():
+                conn.execute("INSERT INTO meta VALUES (?, ?)", (key, str(value)))
+        store._migrate()
+        _owner_only(path)
+        return store
+
+    @classmethod
+    def open(cls, path: Path | str) -> Store:
+        """Open an existing session file, migrating an older one and refusing a newer one."""
+        path = Path(path)
+        if not path.is_file():
+            raise StoreError(f"no session store at {str(path)!r}; create one first")
+        try:
+            with path.open("rb") as fh:
+                header = fh.read(16)
+        except OSError as exc:
+            raise StoreError(f"cannot read the session store {str(path)!r}: {exc.strerror}") from exc
+        if header != b"SQLite format 3\x00":
+            raise StoreError(f"{str(path)!r} is not a session store (not an SQLite file)")
+        try:
+            conn = _connect(path)
+            store = cls(path, conn)
+            version = store.schema_version()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the session store {str(path)!r} is damaged or unreadable: {exc}") from exc
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(
+                f"the session store {str(path)!r} was written by a newer version of the kit "
+                f"(schema {version}; this kit reads up to {SCHEMA_VERSION}). "
+                "Update the kit to open it; the file was not changed."
+            )
+        store._migrate()
+        _owner_only(path)
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            raise StoreError(f"{str(self.path)!r} is not a session store (no schema version)")
+        return int(row[0])
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        while version < len(MIGRATIONS):
+            with self.transaction():
+                for statement in _statements(MIGRATIONS[version]):
+                    self.conn.execute(statement)
+                version += 1
+                self.conn.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),)
+                )
+
+    # -- writing ------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One committed transaction: all of it lands, or none of it (BEGIN IMMEDIATE)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    # -- metadata -----------------------------------------------------------------
+    def meta(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+
+def _statements(script: str) -> list[str]:
+    lines = [line.split("--")[0] for line in script.splitlines()]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

@@ -1,0 +1,68 @@
+"""``workshop-kit summary --json``: every room aggregate of a session, k-suppressed.
+
+Each module adds its section to :data:`SUMMARY_SECTIONS`. A section returns plain
+JSON-able data holding aggregates only: never a couple code, a partner, or free text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from . import results as checkin_results_mod
+from .session import Session
+
+Section = Callable[[Session], Any]
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame rows as JSON-safe dicts (NaN becomes None, numpy scalars become Python)."""
+    out = []
+    for row in frame.to_dict("records"):
+        clean = {}
+        for key, value in row.items():
+            if hasattr(value, "item"):
+                value = value.item()
+            if isinstance(value, float) and math.isnan(value):
+                value = None
+            clean[key] = value
+        out.append(clean)
+    return out
+
+
+def checkin_section(session: Session) -> dict[str, Any]:
+    results = checkin_results_mod.checkin_results(session)
+    k = session.k
+    reliability = results.reliability[["measure", "subscale", "reliability", "sd", "n", "source",
+                                       "warning"]]
+    return {
+        "received": records(checkin_results_mod.checkins_received(session)),
+        "theme_means": records(checkin_results_mod.room_theme_means(results, k)),
+        "change": records(checkin_results_mod.room_change(results, k)),
+        "reliability": records(reliability),
+        "subscale_names": results.subscale_names,
+    }
+
+
+SUMMARY_SECTIONS: dict[str, Section] = {
+    "checkin": checkin_section,
+}
+
+
+def build_summary(session: Session) -> dict[str, Any]:
+    """The session's facts and every room aggregate, as one JSON-able dict."""
+    summary: dict[str, Any] = {
+        "session": {
+            "title": session.title,
+            "date": session.date,
+            "session_id": session.session_id,
+            "k": session.k,
+            "couples": len(session.couple_codes()),
+        }
+    }
+    for name, section in SUMMARY_SECTIONS.items():
+        summary[name] = section(session)
+    return summary
