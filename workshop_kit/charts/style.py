@@ -1,0 +1,120 @@
+"""Two looks for every chart: ``projector`` (large type, high contrast) and ``print``.
+
+Colours are from the Okabe-Ito colour-blind-safe palette, and every pair of colours
+that must be told apart also differs in lightness and marker, so charts survive a
+greyscale printer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import matplotlib.pyplot as plt
+
+from ..errors import one_of
+
+# Okabe-Ito
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+VERMILLION = "#D55E00"
+GREEN = "#009E73"
+SKY = "#56B4E9"
+PURPLE = "#CC79A7"
+YELLOW = "#F0E442"
+INK = "#1A1A1A"
+GREY = "#8C8C8C"
+LIGHT_GREY = "#D9D9D9"
+PAPER = "#FFFFFF"
+
+PHASE_COLOURS = {"before": "#A6A6A6", "after": BLUE}
+PHASE_MARKERS = {"before": "o", "after": "D"}
+PARTNER_COLOURS = {"A": BLUE, "B": VERMILLION, "couple": GREEN}
+PARTNER_MARKERS = {"A": "o", "B": "s", "couple": "D"}
+
+STYLES = {
+    "projector": {
+        "font.size": 20,
+        "axes.titlesize": 26,
+        "axes.titleweight": "bold",
+        "axes.labelsize": 20,
+        "xtick.labelsize": 18,
+        "ytick.labelsize": 18,
+        "legend.fontsize": 18,
+        "figure.titlesize": 28,
+        "lines.linewidth": 3.5,
+        "lines.markersize": 14,
+        "figure.dpi": 80,
+        "savefig.dpi": 100,
+        "figure.figsize": (12.8, 7.2),
+    },
+    "print": {
+        "font.size": 10,
+        "axes.titlesize": 13,
+        "axes.titleweight": "bold",
+        "axes.labelsize": 10,
+        "xtick.labelsize": 9,
+        "ytick.labelsize": 9,
+        "legend.fontsize": 9,
+        "figure.titlesize": 15,
+        "lines.linewidth": 2.0,
+        "lines.markersize": 8,
+        "figure.dpi": 100,
+        "savefig.dpi": 200,
+        "figure.figsize": (7.0, 4.5),
+    },
+}
+
+COMMON = {
+    "font.family": "DejaVu Sans",
+    "text.color": INK,
+    "axes.labelcolor": INK,
+    "axes.edgecolor": INK,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "figure.facecolor": PAPER,
+    "axes.facecolor": PAPER,
+    "savefig.facecolor": PAPER,
+    "legend.frameon": False,
+    "pdf.fonttype": 42,  # embed TrueType fonts in PDFs
+    "svg.fonttype": "none",
+}
+
+
+def rc(kind: str = "projector") -> dict:
+    """The matplotlib rcParams of a style."""
+    if kind not in STYLES:
+        raise one_of("style", kind, list(STYLES))
+    return {**COMMON, **STYLES[kind]}
+
+
+@contextlib.contextmanager
+def chart_style(kind: str = "projector") -> Iterator[None]:
+    """Draw inside ``with chart_style("print"):`` to get that look."""
+    with plt.rc_context(rc(kind)):
+        yield
+
+
+def get_ax(ax=None, figsize=None):
+    """The given Axes, or a new figure's Axes in the current style."""
+    if ax is not None:
+        return ax
+    _fig, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def suppressed_note(ax, k: int, what: str = "groups") -> None:
+    """Say plainly on the chart that small groups were hidden, and why."""
+    ax.text(0.0, -0.02, f"Hidden: {what} with fewer than {k} people, to keep answers anonymous.",
+            transform=ax.transAxes, ha="left", va="top", fontsize="small", color=GREY)
+
+
+def empty_message(ax, message: str):
+    """Replace empty axes with a kind sentence rather than a blank frame."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center",
+            fontsize="large", color=GREY, wrap=True)
+    return ax

@@ -1,0 +1,1 @@
+"""ipywidgets views over the session store: each widget reads and writes through Session."""

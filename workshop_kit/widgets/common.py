@@ -1,0 +1,63 @@
+"""Shared look of the widgets: large, high-contrast, usable from the back of the room.
+
+Widgets get CSS classes (``wk-*``) defined once in :data:`KIT_CSS`; every view puts
+:func:`kit_css` at its top so the look holds in JupyterLab and in Voilà alike.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+KIT_CSS = """
+<style>
+.wk-root { font-size: 24px; line-height: 1.4; color: #1a1a1a; max-width: 100%; }
+.wk-root .widget-label, .wk-root .widget-html-content, .wk-root label,
+.wk-root input, .wk-root select, .wk-root textarea { font-size: 24px !important; }
+.wk-root .widget-html-content { line-height: 1.4; }
+.wk-root .jupyter-button, .wk-root .widget-button, .wk-root .widget-toggle-button {
+  font-size: 22px !important; min-height: 52px; height: auto !important;
+  padding: 6px 16px; border-radius: 10px; white-space: normal; }
+.wk-root .widget-dropdown select, .wk-root .widget-text input,
+.wk-root .widget-textarea textarea { font-size: 24px !important; min-height: 48px; }
+.wk-root .widget-toggle-buttons .widget-toggle-button { min-width: 140px; }
+.wk-title { font-size: 36px; font-weight: 700; margin: 8px 0; }
+.wk-question { font-size: 30px; font-weight: 600; margin: 12px 0; }
+.wk-help { font-size: 22px; color: #4d4d4d; }
+.wk-progress { font-size: 22px; color: #333; }
+.wk-error { font-size: 24px; color: #a01c00; font-weight: 600; }
+.wk-ok { font-size: 24px; color: #006b4f; font-weight: 600; }
+.wk-private { border: 4px dashed #a01c00; padding: 12px; border-radius: 10px; }
+.wk-root .wk-choice .widget-toggle-button { min-width: 0; flex: 1 1 0; }
+</style>
+"""
+
+
+def kit_css() -> w.HTML:
+    """An HTML widget carrying the kit's CSS (harmless to show more than once)."""
+    return w.HTML(KIT_CSS)
+
+
+def text(message: str, css: str = "wk-help") -> w.HTML:
+    """A block of escaped text with one of the kit's text classes."""
+    return w.HTML(f'<div class="{css}">{html.escape(message)}</div>')
+
+
+def set_text(widget: w.HTML, message: str, css: str = "wk-help") -> None:
+    widget.value = f'<div class="{css}">{html.escape(message)}</div>'
+
+
+def button(label: str, style: str = "", tooltip: str = "", width: str = "auto") -> w.Button:
+    """A large button; ``style`` is one of '', 'primary', 'success', 'info', 'warning', 'danger'."""
+    return w.Button(
+        description=label, button_style=style, tooltip=tooltip or label,
+        layout=w.Layout(min_height="52px", width=width),
+    )
+
+
+def root(children, css: str = "wk-root") -> w.VBox:
+    """The outer box of a view, with the kit's CSS and look."""
+    box = w.VBox([kit_css(), *children], layout=w.Layout(width="100%", max_width="1400px"))
+    box.add_class(css)
+    return box
