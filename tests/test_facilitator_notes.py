@@ -57,26 +57,37 @@ NO_NOTEBOOK = "—"
 LINK = re.compile(r"!?\[(?P<text>[^\]]*)\]\((?P<target>[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 FENCED_CODE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[ \t]*$", re.DOTALL | re.MULTILINE)
 INLINE_CODE = re.compile(r"`[^`\n]*`")
+HEADING = re.compile(r"^#{1,6} +(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
 EXTERNAL = ("http://", "https://", "mailto:")
 AGENDA_HEADING = re.compile(r"^## (?P<title>.+?) \(total (?P<total>\d+) minutes\)\s*$")
 TIME = re.compile(r"^(?P<hours>\d+):(?P<minutes>[0-5]\d)$")
 
 
 def _rel(path: Path) -> str:
-    return path.relative_to(REPO).as_posix()
+    try:
+        return path.relative_to(REPO).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _report(title: str, problems: list[str]) -> None:
+    """Fail with one readable line per problem (pytest.fail avoids a long repr)."""
+    if problems:
+        pytest.fail(f"{title}:\n  " + "\n  ".join(problems), pytrace=False)
 
 
 def _note_pages() -> list[Path]:
     return sorted(NOTES.rglob("*.md"))
 
 
-def _prose(text: str) -> str:
-    """The text with code blocks and code spans removed: links there are examples."""
+def _without_code(text: str) -> str:
+    """The text with code blocks and code spans removed: links there are only examples."""
     return INLINE_CODE.sub("", FENCED_CODE.sub("", text))
 
 
 def _links(page: Path) -> list[str]:
-    return [m.group("target") for m in LINK.finditer(_prose(page.read_text(encoding="utf-8")))]
+    text = _without_code(page.read_text(encoding="utf-8"))
+    return [match["target"] for match in LINK.finditer(text)]
 
 
 def _local_target(page: Path, target: str) -> Path | None:
@@ -87,6 +98,25 @@ def _local_target(page: Path, target: str) -> Path | None:
     if not path_part:
         return None
     return (page.parent / path_part).resolve()
+
+
+def _slug(heading: str) -> str:
+    """The anchor GitHub and JupyterLab give a heading: lower case, punctuation dropped.
+
+    >>> _slug("Tech set-up and troubleshooting")
+    'tech-set-up-and-troubleshooting'
+    """
+    text = LINK.sub(lambda m: m["text"], heading).strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
+
+
+def _anchors(page: Path) -> set[str]:
+    text = FENCED_CODE.sub("", page.read_text(encoding="utf-8"))
+    return {_slug(heading) for heading in HEADING.findall(text)}
+
+
+# --- agendas ----------------------------------------------------------------------
 
 
 @dataclass
@@ -112,19 +142,25 @@ def _cells(line: str) -> list[str]:
 
 
 def _parse_agendas() -> list[Agenda]:
+    """Every ``## Title (total N minutes)`` section with the first table under it."""
     agendas: list[Agenda] = []
     current: Agenda | None = None
+    in_table = False
     for number, line in enumerate(AGENDAS.read_text(encoding="utf-8").splitlines(), start=1):
         if line.startswith("## "):
             match = AGENDA_HEADING.match(line)
-            current = (
-                Agenda(match["title"], int(match["total"]), number) if match else None
-            )
+            current = Agenda(match["title"], int(match["total"]), number) if match else None
             if current is not None:
                 agendas.append(current)
+            in_table = False
             continue
-        if current is None or not line.lstrip().startswith("|"):
+        if current is None:
             continue
+        if not line.lstrip().startswith("|"):
+            if in_table:
+                current = None  # only the first table under a heading is the agenda
+            continue
+        in_table = True
         cells = _cells(line)
         if current.header is None:
             current.header = cells
@@ -136,8 +172,18 @@ def _parse_agendas() -> list[Agenda]:
     return agendas
 
 
-def _agenda_ids() -> list[str]:
+def _agenda_titles() -> list[str]:
     return [agenda.title for agenda in _parse_agendas()] if AGENDAS.exists() else []
+
+
+def _agenda_notebook_links() -> list[tuple[Agenda, AgendaRow, str, Path | None]]:
+    found = []
+    for agenda in _parse_agendas():
+        for row in agenda.rows:
+            for match in LINK.finditer(row.notebook):
+                target = match["target"]
+                found.append((agenda, row, target, _local_target(AGENDAS, target)))
+    return found
 
 
 # --- 1. links -------------------------------------------------------------------
@@ -149,29 +195,15 @@ def test_notes_exist() -> None:
 
 
 def test_every_relative_link_resolves() -> None:
-    broken = []
-    for page in _note_pages():
-        for target in _links(page):
-            resolved = _local_target(page, target)
-            if resolved is not None and not resolved.exists():
-                broken.append(f"{_rel(page)}: link ({target}) -> {resolved} does not exist")
-    assert not broken, "broken links in facilitator_notes:\n  " + "\n  ".join(broken)
-
-
-def _slug(heading: str) -> str:
-    """The anchor GitHub and JupyterLab give a heading: lower case, punctuation dropped."""
-    text = LINK.sub(lambda m: m["text"], heading).strip().lower()
-    text = re.sub(r"[^\w\- ]", "", text)
-    return text.replace(" ", "-")
-
-
-def _anchors(page: Path) -> set[str]:
-    headings = re.findall(r"^#{1,6} +(.+?)\s*#*\s*$", _prose_keep_headings(page), re.MULTILINE)
-    return {_slug(heading) for heading in headings}
-
-
-def _prose_keep_headings(page: Path) -> str:
-    return FENCED_CODE.sub("", page.read_text(encoding="utf-8"))
+    broken = sorted(
+        {
+            f"{_rel(page)}: ({target}) -> {_rel(resolved)} does not exist"
+            for page in _note_pages()
+            for target in _links(page)
+            if (resolved := _local_target(page, target)) is not None and not resolved.exists()
+        }
+    )
+    _report("broken links in facilitator_notes", broken)
 
 
 def test_every_anchor_in_a_notes_link_exists() -> None:
@@ -183,27 +215,27 @@ def test_every_anchor_in_a_notes_link_exists() -> None:
             path_part, anchor = target.split("#", 1)
             linked = (page.parent / path_part).resolve() if path_part else page
             if linked.suffix != ".md" or not linked.exists():
-                continue  # notebook anchors are not checked; missing files fail elsewhere
+                continue  # notebook anchors are not checked; missing files fail above
             if anchor not in _anchors(linked):
-                broken.append(f"{_rel(page)}: link ({target}) has no heading #{anchor}")
-    assert not broken, "links to missing headings:\n  " + "\n  ".join(broken)
+                broken.append(f"{_rel(page)}: ({target}) has no heading '#{anchor}'")
+    _report("links to headings that do not exist", broken)
 
 
-def test_no_external_links() -> None:
+def test_no_web_links() -> None:
     """The kit runs offline; a facilitator cannot follow a web link in the room."""
-    external = [
+    web = [
         f"{_rel(page)}: ({target})"
         for page in _note_pages()
         for target in _links(page)
         if target.startswith(("http://", "https://"))
     ]
-    assert not external, "web links in facilitator_notes:\n  " + "\n  ".join(external)
+    _report("web links in facilitator_notes", web)
 
 
 def test_index_links_every_page() -> None:
     linked = {_local_target(INDEX, target) for target in _links(INDEX)}
     missing = [_rel(page) for page in _note_pages() if page != INDEX and page not in linked]
-    assert not missing, f"{_rel(INDEX)} does not link these pages:\n  " + "\n  ".join(missing)
+    _report(f"{_rel(INDEX)} does not link these pages", missing)
 
 
 def test_every_page_links_back_to_the_index() -> None:
@@ -212,45 +244,26 @@ def test_every_page_links_back_to_the_index() -> None:
         for page in _note_pages()
         if page != INDEX and INDEX not in {_local_target(page, t) for t in _links(page)}
     ]
-    assert not orphans, f"these pages do not link back to {_rel(INDEX)}:\n  " + "\n  ".join(
-        orphans
-    )
+    _report(f"these pages do not link back to {_rel(INDEX)}", orphans)
 
 
-# --- 2. agendas name every notebook ---------------------------------------------
-
-
-def _agenda_notebook_links() -> list[tuple[Agenda, AgendaRow, str, Path]]:
-    found = []
-    for agenda in _parse_agendas():
-        for row in agenda.rows:
-            for match in LINK.finditer(row.notebook):
-                target = match["target"]
-                found.append((agenda, row, target, _local_target(AGENDAS, target)))
-    return found
+# --- 2. agendas and notebooks ---------------------------------------------------
 
 
 def test_every_notebook_is_in_an_agenda() -> None:
     named = {path.name for *_, path in _agenda_notebook_links() if path is not None}
-    notebooks = sorted(NOTEBOOKS.glob("*.ipynb"))
-    missing = [_rel(nb) for nb in notebooks if nb.name not in named]
-    assert not missing, (
-        f"these notebooks are not linked from any agenda in {_rel(AGENDAS)}:\n  "
-        + "\n  ".join(missing)
-    )
+    missing = [_rel(nb) for nb in sorted(NOTEBOOKS.glob("*.ipynb")) if nb.name not in named]
+    _report(f"these notebooks are not linked from any agenda in {_rel(AGENDAS)}", missing)
 
 
 def test_every_agenda_notebook_exists() -> None:
-    missing = sorted(
-        {
-            f"{agenda.title!r} line {row.line_number}: ({target}) -> "
-            f"{path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else path}"
-            for agenda, row, target, path in _agenda_notebook_links()
-            if path is None or not path.is_file()
-        }
-    )
-    assert not missing, f"{_rel(AGENDAS)} links notebooks that do not exist:\n  " + "\n  ".join(
-        missing
+    missing: dict[str, list[str]] = {}
+    for agenda, row, target, path in _agenda_notebook_links():
+        if path is None or not path.is_file():
+            missing.setdefault(target, []).append(f"{agenda.title!r} line {row.line_number}")
+    _report(
+        f"{_rel(AGENDAS)} links notebooks that do not exist",
+        [f"({target}), linked from {', '.join(where)}" for target, where in missing.items()],
     )
 
 
@@ -258,63 +271,67 @@ def test_notebook_cells_hold_a_notebook_link_or_a_dash() -> None:
     bad = []
     for agenda in _parse_agendas():
         for row in agenda.rows:
-            targets = [m["target"] for m in LINK.finditer(row.notebook)]
             if row.notebook == NO_NOTEBOOK:
                 continue
+            targets = [match["target"] for match in LINK.finditer(row.notebook)]
             if not targets or not all(t.split("#")[0].endswith(".ipynb") for t in targets):
                 bad.append(f"{agenda.title!r} line {row.line_number}: {row.notebook!r}")
-    assert not bad, (
+    _report(
         f"in {_rel(AGENDAS)} the Notebook column must hold links to .ipynb files "
-        f"or {NO_NOTEBOOK!r}:\n  " + "\n  ".join(bad)
+        f"or {NO_NOTEBOOK!r}",
+        bad,
     )
 
 
-# --- 3. agendas add up -----------------------------------------------------------
+# --- 3. agendas add up ----------------------------------------------------------
 
 
 def test_the_three_agendas_are_present() -> None:
     found = {agenda.title: agenda.total for agenda in _parse_agendas()}
     assert found == EXPECTED_AGENDAS, (
         f"{_rel(AGENDAS)} must have exactly these agenda headings "
-        f"(## Title (total N minutes)): {EXPECTED_AGENDAS}; found {found}"
+        f"('## Title (total N minutes)'): {EXPECTED_AGENDAS}; found {found}"
     )
 
 
-@pytest.mark.parametrize("title", _agenda_ids())
+@pytest.mark.parametrize("title", _agenda_titles())
 def test_agenda_minutes_and_times_add_up(title: str) -> None:
     agenda = next(a for a in _parse_agendas() if a.title == title)
-    where = f"{_rel(AGENDAS)} agenda {title!r} (line {agenda.line_number})"
+    where = f"{_rel(AGENDAS)}, agenda {title!r} (line {agenda.line_number})"
     assert agenda.header == AGENDA_COLUMNS, (
-        f"{where}: table columns must be {AGENDA_COLUMNS}; not {agenda.header}"
+        f"{where}: the table columns must be {AGENDA_COLUMNS}; not {agenda.header}"
     )
     assert agenda.rows, f"{where}: the table has no rows"
 
+    problems = []
     elapsed = 0
     for row in agenda.rows:
-        at = f"{where}, line {row.line_number}"
-        assert re.fullmatch(r"\d+", row.minutes), (
-            f"{at}: Minutes must be a whole number; not {row.minutes!r}"
-        )
+        at = f"line {row.line_number}"
+        if not re.fullmatch(r"\d+", row.minutes):
+            problems.append(f"{at}: Minutes must be a whole number; not {row.minutes!r}")
+            continue
         time = TIME.match(row.time)
-        assert time, f"{at}: Time must look like H:MM; not {row.time!r}"
-        start = int(time["hours"]) * 60 + int(time["minutes"])
         expected = f"{elapsed // 60}:{elapsed % 60:02d}"
-        assert start == elapsed, (
-            f"{at}: Time {row.time!r} does not follow the minutes above it; expected {expected}"
-        )
+        if not time:
+            problems.append(f"{at}: Time must look like H:MM; not {row.time!r}")
+        elif int(time["hours"]) * 60 + int(time["minutes"]) != elapsed:
+            problems.append(
+                f"{at}: Time {row.time!r} does not follow the minutes above it; expected {expected}"
+            )
         elapsed += int(row.minutes)
-
-    assert elapsed == agenda.total, (
-        f"{where}: the Minutes column adds up to {elapsed}, but the heading says {agenda.total}"
-    )
+    if elapsed != agenda.total:
+        problems.append(
+            f"the Minutes column adds up to {elapsed}, but the heading says {agenda.total}"
+        )
+    _report(where, problems)
 
 
 # --- 4. theme scripts -------------------------------------------------------------
 
 
 def _sections(text: str) -> dict[str, str]:
-    """Level-2 headings mapped to the text under them."""
-    parts = re.split(r"^## +(.+?)\s*$", text, flags=re.MULTILINE)
+    """Level-2 headings mapped to the text under them (code blocks ignored)."""
+    parts = re.split(r"^## +(.+?)[ \t]*$", FENCED_CODE.sub("", text), flags=re.MULTILINE)
     return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
 
 
@@ -324,9 +341,19 @@ def test_theme_script_has_every_section(theme: str) -> None:
     assert script.is_file(), f"missing theme script {_rel(script)}"
     sections = _sections(script.read_text(encoding="utf-8"))
     missing = [name for name in SCRIPT_SECTIONS if name not in sections]
-    assert not missing, f"{_rel(script)} lacks the section(s) {missing}; has {list(sections)}"
+    assert not missing, (
+        f"{_rel(script)} lacks the '## ' section(s) {missing}; it has {list(sections)}"
+    )
     empty = [name for name in SCRIPT_SECTIONS if not sections[name].strip()]
     assert not empty, f"{_rel(script)} has empty section(s) {empty}"
     variations = sections["Variations"].lower()
     absent = [word for word in VARIATION_KEYWORDS if word not in variations]
-    assert not absent, f"{_rel(script)}: Variations does not cover {absent}"
+    assert not absent, f"{_rel(script)}: the Variations section does not mention {absent}"
+
+
+def test_no_stray_theme_scripts() -> None:
+    """A script file outside the list would be missed by the checks above."""
+    extra = sorted(
+        _rel(path) for path in (NOTES / "scripts").glob("*.md") if path.stem not in THEMES
+    )
+    _report("theme scripts not in THEMES (add them to this test)", extra)

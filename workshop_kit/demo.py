@@ -60,7 +60,7 @@ def populate_checkin(session: Session, rng: random.Random) -> None:
                 answers.append(Answer(code, partner, phase, "ios", "ios", ios_value))
                 if csi4 is not None:
                     # entered from the programme's own paper form (wording not shipped)
-                    share = min(1.0, max(0.0, (level - 1) / 4 + rng.gauss(0, 0.08)))
+                    share = min(1.0, max(0.0, (level - 1) / 4 + 0.12 + rng.gauss(0, 0.08)))
                     for item in csi4.items:
                         value = _clip(share * item.max, item.min, item.max)
                         answers.append(Answer(code, partner, phase, "csi4", item.id, value))

@@ -1,0 +1,117 @@
+"""The Inclusion of Other in the Self (IOS) picture scale, drawn by the kit.
+
+Seven pairs of circles, "Me" and "My partner". From pair 1 to pair 7 the overlap grows
+evenly, from none to almost full, while the total area of each pair stays the same, as in
+the original scale (Aron, Aron & Smollan 1992). The geometry is computed, not copied.
+
+References
+----------
+Aron, A., Aron, E. N., & Smollan, D. (1992). Inclusion of Other in the Self Scale and the
+structure of interpersonal closeness. Journal of Personality and Social Psychology, 63(4),
+596-612.
+"""
+
+from __future__ import annotations
+
+import math
+
+from matplotlib.patches import Circle
+
+from .style import BLUE, INK, VERMILLION, get_ax
+
+LEVELS = 7
+MAX_OVERLAP = 0.88  # share of each circle covered by the other at level 7: "almost full"
+UNION_AREA = 2 * math.pi  # two unit circles side by side
+
+
+def overlap_share(x: float) -> float:
+    """Share of one circle's area inside the other, for centre distance ``d = 2·r·x``.
+
+    >>> overlap_share(1.0), round(overlap_share(0.0), 6)
+    (0.0, 1.0)
+    """
+    x = min(1.0, max(0.0, x))
+    return (2 / math.pi) * (math.acos(x) - x * math.sqrt(1 - x * x))
+
+
+def pair_geometry(level: int) -> tuple[float, float]:
+    """Radius and centre distance of pair ``level`` (1-7), total area held constant.
+
+    The overlap share grows linearly with the level: ``f = MAX_OVERLAP·(level-1)/6``; the
+    radius follows from ``union = π·r²·(2 − f) = UNION_AREA``.
+
+    >>> r1, d1 = pair_geometry(1)
+    >>> round(r1, 6), round(d1, 6)   # two unit circles just touching
+    (1.0, 2.0)
+    >>> r7, d7 = pair_geometry(7)
+    >>> r7 > r1 and d7 < d1
+    True
+    """
+    if not 1 <= level <= LEVELS:
+        raise ValueError(f"level must be from 1 to {LEVELS}; not {level!r}")
+    share = MAX_OVERLAP * (level - 1) / (LEVELS - 1)
+    radius = math.sqrt(UNION_AREA / (math.pi * (2 - share)))
+    lo, hi = 0.0, 1.0  # bisection on x = d / 2r; overlap_share falls as x grows
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        if overlap_share(mid) > share:
+            lo = mid
+        else:
+            hi = mid
+    return radius, 2 * radius * (lo + hi) / 2
+
+
+def draw_pair(ax, level: int, centre: tuple[float, float] = (0.0, 0.0), scale: float = 1.0,
+              labels: bool = True, highlight: bool = False, linewidth: float = 2.5,
+              colours: tuple[str, str] = (BLUE, VERMILLION)) -> None:
+    """Draw pair ``level`` centred at ``centre``; "Me" on the left, "My partner" on the right."""
+    radius, distance = pair_geometry(level)
+    cx, cy = centre
+    for side, colour, label in ((-1, colours[0], "Me"), (1, colours[1], "My\npartner")):
+        x = cx + side * distance / 2 * scale
+        ax.add_patch(Circle((x, cy), radius * scale, fill=False, edgecolor=colour,
+                            linewidth=linewidth * (1.6 if highlight else 1)))
+        if labels:
+            # in the part of the circle the other does not cover, where there is one
+            offset = max(distance / 2, radius * 0.8) * scale
+            ax.text(cx + side * offset, cy, label, ha="center", va="center",
+                    fontsize="small", color=colour)
+
+
+def ios_scale(ax=None, chosen: int | None = None, numbers: bool = True):
+    """All seven pairs in a row, numbered; ``chosen`` is drawn bold and boxed."""
+    ax = get_ax(ax, figsize=(14, 2.8))
+    spacing = 4.2
+    for level in range(1, LEVELS + 1):
+        centre = ((level - 1) * spacing, 0.0)
+        draw_pair(ax, level, centre, labels=False, highlight=(level == chosen))
+        if numbers:
+            ax.text(centre[0], -1.75, str(level), ha="center", va="top", fontsize="large",
+                    fontweight="bold" if level == chosen else "normal", color=INK)
+    ax.set_xlim(-2.4, (LEVELS - 1) * spacing + 2.4)
+    ax.set_ylim(-2.6, 1.6)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax
+
+
+def ios_before_after(before: float | None, after: float | None, ax=None, title: str = ""):
+    """The pair chosen before and the pair chosen after, side by side, with their numbers."""
+    ax = get_ax(ax, figsize=(8, 4))
+    spacing = 5.0
+    for slot, (label, value) in enumerate((("Before", before), ("After", after))):
+        cx = slot * spacing
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            ax.text(cx, 0, "not answered", ha="center", va="center", color="#6b6b6b")
+        else:
+            level = int(round(value))
+            draw_pair(ax, level, (cx, 0.0), labels=True)
+            label = f"{label}: {value:g} of {LEVELS}"
+        ax.text(cx, -1.9, label, ha="center", va="top", fontweight="bold")
+    ax.set_xlim(-2.6, spacing + 2.6)
+    ax.set_ylim(-2.8, 1.6)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return ax

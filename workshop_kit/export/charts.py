@@ -1,0 +1,73 @@
+"""Save one couple's check-in charts as PNG files and one PDF (print style)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+
+from ..charts.checkin import couple_themes, total_against_cutoff
+from ..charts.ios import ios_before_after
+from ..charts.style import chart_style
+from ..couple import couple_scores
+from ..results import IOS_ID, CheckinResults, checkin_results
+from ..session import Session, check_code_format
+
+PDF_METADATA = {"Creator": "Couples Workshop Kit", "CreationDate": None, "ModDate": None}
+
+
+def couple_checkin_figures(session: Session, couple_code: str,
+                           results: CheckinResults | None = None) -> dict[str, Figure]:
+    """The couple's check-in charts, by file stem: themes, closeness circles, any total."""
+    code, _ = session.check_participant(couple_code, "A")
+    results = results or checkin_results(session)
+    consent_a, consent_b = session.consents(code, "A"), session.consents(code, "B")
+    names = {k: v for k, v in results.subscale_names.items()
+             if k in {s.id for s in session.content.instrument("checkin").subscales}}
+    figures: dict[str, Figure] = {}
+    with chart_style("print"):
+        fig = Figure(figsize=(8.27, 9))
+        couple_themes(couple_scores(results.theme_scores, code, consent_a, consent_b), names,
+                      ax=fig.add_subplot())
+        fig.tight_layout()
+        figures["connection-by-theme"] = fig
+
+        ios = couple_scores(results.scores_for(IOS_ID), code, consent_a, consent_b)
+        fig = Figure(figsize=(8.27, 4.2))
+        ax = fig.add_subplot()
+        by_phase = ios.set_index("phase")["couple_mean"] if not ios.empty else {}
+        ios_before_after(by_phase.get("before"), by_phase.get("after"), ax=ax,
+                         title="How close we feel (the two of us, on average)")
+        figures["closeness-circles"] = fig
+
+        for inst_id in results.totals:
+            inst = session.content.instrument(inst_id)
+            fig = Figure(figsize=(8.27, 3.6))
+            total_against_cutoff(couple_scores(results.scores_for(inst_id), code, consent_a,
+                                               consent_b), inst, ax=fig.add_subplot())
+            fig.tight_layout()
+            figures[f"{inst_id}-total"] = fig
+    return figures
+
+
+def save_couple_charts(session: Session, couple_code: str, out_dir: Path | str) -> list[Path]:
+    """Write each chart as PNG and all of them in one PDF under ``out_dir/<code>/``.
+
+    Returns the paths written. The couple code is checked before it becomes a folder name.
+    """
+    code = check_code_format(couple_code)
+    figures = couple_checkin_figures(session, code)
+    folder = Path(out_dir) / code
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for stem, fig in figures.items():
+        path = folder / f"{code}-{stem}.png"
+        fig.savefig(path, dpi=150)
+        written.append(path)
+    pdf_path = folder / f"{code}-checkin-charts.pdf"
+    with PdfPages(pdf_path, metadata=PDF_METADATA) as pdf:
+        for fig in figures.values():
+            pdf.savefig(fig)
+    written.append(pdf_path)
+    return written

@@ -1,0 +1,282 @@
+"""The connection check-in widget: one partner at a time, one question at a time.
+
+Every click is saved at once. Reopening (a new widget, a restarted kernel, a reloaded
+page) resumes at that partner's first unanswered question for the phase.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ipywidgets as w
+
+from ..content import Flag, Instrument, Item
+from ..errors import WorkshopKitError
+from ..session import PARTNERS, PHASES, Session
+from . import common
+
+CHOOSE = "Choose your couple code"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One screen of the check-in: an item, the picture scale, or a yes/no flag."""
+
+    kind: str  # "item", "picture" or "flag"
+    instrument: Instrument | None = None
+    item: Item | None = None
+    flag: Flag | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        if self.kind == "flag":
+            return ("flag", self.flag.id)
+        if self.kind == "picture":
+            return (self.instrument.id, self.instrument.id)
+        return (self.instrument.id, self.item.id)
+
+
+def checkin_steps(session: Session) -> list[Step]:
+    """The screens in order: every shown instrument's items, then the flags.
+
+    An instrument whose items lack wording (a published measure not yet completed by the
+    facilitator) is never shown.
+    """
+    steps: list[Step] = []
+    for inst in session.content.shown_instruments:
+        if inst.kind == "picture":
+            steps.append(Step("picture", instrument=inst))
+        else:
+            steps.extend(Step("item", instrument=inst, item=item) for item in inst.items)
+    steps.extend(Step("flag", flag=flag) for flag in session.content.flags)
+    return steps
+
+
+@lru_cache(maxsize=1)
+def ios_png() -> bytes:
+    """The seven circle pairs as a PNG, drawn once."""
+    from matplotlib.figure import Figure
+
+    from ..charts.ios import ios_scale
+    from ..charts.style import chart_style
+
+    with chart_style("projector"):
+        fig = Figure(figsize=(12, 2.6))
+        ios_scale(fig.add_subplot(), chosen=None)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", bbox_inches="tight", dpi=80)
+    return buffer.getvalue()
+
+
+class CheckinWidget:
+    """Take the check-in for one phase ("before" or "after").
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1, seed=1)
+    >>> widget = CheckinWidget(s, "before")
+    >>> widget.start(s.couple_codes()[0], "A")
+    >>> widget.choice.value = 4          # a click on "4" is saved at once
+    >>> s.answers()["value"].tolist()
+    [4.0]
+    """
+
+    def __init__(self, session: Session, phase: str):
+        if phase not in PHASES:
+            raise ValueError(f"phase must be one of {list(PHASES)}; not {phase!r}")
+        self.session = session
+        self.phase = phase
+        self.steps = checkin_steps(session)
+        self.couple_code: str | None = None
+        self.partner: str | None = None
+        self.index = 0
+        self._updating = False
+
+        # who is answering
+        self.code_picker = w.Dropdown(options=[CHOOSE, *session.couple_codes()], value=CHOOSE,
+                                      layout=w.Layout(width="320px"))
+        self.partner_picker = w.ToggleButtons(options=[("Partner A", "A"), ("Partner B", "B")],
+                                              value=None)
+        self.start_button = common.button("Start", "primary", width="200px")
+        self.start_button.on_click(lambda _b: self._start_clicked())
+        self.message = common.text("")
+        self.who_screen = w.VBox([
+            common.text(f"Connection check-in ({phase})", "wk-title"),
+            common.text("Find your couple code on your card, then choose which partner you are. "
+                        "Each of you answers on your own; your partner will not see your answers."),
+            w.HBox([common.text("Couple code", "wk-question"), self.code_picker],
+                   layout=w.Layout(align_items="center", flex_flow="row wrap")),
+            self.partner_picker, self.start_button, self.message,
+        ])
+
+        # one question at a time
+        self.progress = common.text("", "wk-progress")
+        self.progress_bar = w.IntProgress(min=0, max=len(self.steps), value=0,
+                                          layout=w.Layout(width="100%"))
+        self.question = common.text("", "wk-question")
+        self.help = common.text("", "wk-help")
+        self.picture = w.Image(format="png", layout=w.Layout(max_width="100%", width="100%"))
+        self.choice = w.ToggleButtons(options=[("1", 1)], value=None)
+        self.choice.add_class("wk-choice")
+        self.choice.observe(self._choice_changed, names="value")
+        self.back_button = common.button("◀ Back")
+        self.skip_button = common.button("Skip this one", tooltip="Skipped is fine: it is not "
+                                         "counted as a low answer")
+        self.next_button = common.button("Next ▶", "info")
+        self.back_button.on_click(lambda _b: self.go(self.index - 1))
+        self.skip_button.on_click(lambda _b: self.skip())
+        self.next_button.on_click(lambda _b: self.go(self.index + 1))
+        self.question_screen = w.VBox([
+            self.progress, self.progress_bar, self.question, self.picture, self.choice,
+            self.help, w.HBox([self.back_button, self.skip_button, self.next_button],
+                              layout=w.Layout(flex_flow="row wrap", gap="12px")),
+        ])
+
+        # done
+        self.done_text = common.text("", "wk-ok")
+        self.again_button = common.button("Next person", "primary", width="240px")
+        self.again_button.on_click(lambda _b: self.reset())
+        self.done_screen = w.VBox([self.done_text, self.again_button])
+
+        self.view = common.root([self.who_screen])
+
+    # -- flow ---------------------------------------------------------------------
+    def _start_clicked(self) -> None:
+        if self.code_picker.value == CHOOSE or self.partner_picker.value is None:
+            common.set_text(self.message, "Please choose your couple code and which partner you are.",
+                            "wk-error")
+            return
+        self.start(self.code_picker.value, self.partner_picker.value)
+
+    def start(self, couple_code: str, partner: str) -> None:
+        """Begin (or resume) the check-in of one partner."""
+        try:
+            self.couple_code, self.partner = self.session.check_participant(couple_code, partner)
+        except WorkshopKitError as exc:
+            common.set_text(self.message, str(exc), "wk-error")
+            return
+        self.go(self.resume_index())
+
+    def resume_index(self) -> int:
+        """The first step this partner has not answered (or skipped) yet in this phase."""
+        given = self.session.answered_items(self.couple_code, self.partner, self.phase)
+        for i, step in enumerate(self.steps):
+            if step.kind == "flag":
+                if self.session.flag(self.couple_code, self.partner, step.flag.id) is None:
+                    return i
+            elif step.key not in given:
+                return i
+        return len(self.steps)
+
+    def go(self, index: int) -> None:
+        """Show step ``index`` (or the thank-you screen past the last)."""
+        self.index = max(0, min(index, len(self.steps)))
+        if self.index == len(self.steps):
+            self._show_done()
+            return
+        step = self.steps[self.index]
+        self.progress.value = (
+            f'<div class="wk-progress">Partner {self.partner} · couple {self.couple_code} · '
+            f"question {self.index + 1} of {len(self.steps)}</div>"
+        )
+        self.progress_bar.value = self.index
+        self._updating = True
+        try:
+            if step.kind == "flag":
+                common.set_text(self.question, step.flag.text, "wk-question")
+                common.set_text(self.help, step.flag.help)
+                self.choice.options = [("Yes", True), ("No", False)]
+                self.choice.value = self.session.flag(self.couple_code, self.partner, step.flag.id)
+                self.picture.layout.display = "none"
+            elif step.kind == "picture":
+                inst = step.instrument
+                common.set_text(self.question, " ".join(inst.intro.split()), "wk-question")
+                common.set_text(self.help, "1 = the circles only touch · 7 = they almost "
+                                "completely overlap")
+                self.picture.value = ios_png()
+                self.picture.layout.display = ""
+                self.choice.options = [(str(v), v) for v in range(inst.min, inst.max + 1)]
+                self.choice.value = self._given(step)
+            else:
+                item, inst = step.item, step.instrument
+                common.set_text(self.question, item.text, "wk-question")
+                anchors = inst.anchors
+                lo, hi = item.min, item.max
+                common.set_text(self.help, f"{lo} = {anchors.get(lo, '')} · {hi} = "
+                                f"{anchors.get(hi, '')}" if anchors else "")
+                self.choice.options = [
+                    (f"{v} · {anchors[v]}" if v in anchors else str(v), v)
+                    for v in range(lo, hi + 1)
+                ]
+                self.choice.value = self._given(step)
+                self.picture.layout.display = "none"
+        finally:
+            self._updating = False
+        self.skip_button.disabled = step.kind == "flag"
+        self.back_button.disabled = self.index == 0
+        self.view.children = (self.view.children[0], self.question_screen)
+
+    def _given(self, step: Step) -> int | None:
+        given = self.session.answered_items(self.couple_code, self.partner, self.phase)
+        value = given.get(step.key)
+        return int(value) if value is not None else None
+
+    def _choice_changed(self, change) -> None:
+        if self._updating or change["new"] is None:
+            return
+        self.answer(change["new"])
+
+    def answer(self, value) -> None:
+        """Save ``value`` for the current step at once, then move on."""
+        step = self.steps[self.index]
+        try:
+            if step.kind == "flag":
+                self.session.set_flag(self.couple_code, self.partner, step.flag.id, bool(value))
+            else:
+                inst_id, item_id = step.key
+                self.session.record_answer(self.couple_code, self.partner, self.phase, inst_id,
+                                           item_id, value, source="widget")
+        except WorkshopKitError as exc:
+            common.set_text(self.help, f"Not saved: {exc}", "wk-error")
+            return
+        self.go(self.index + 1)
+
+    def skip(self) -> None:
+        """Record the current item as skipped (never counted as zero) and move on."""
+        step = self.steps[self.index]
+        if step.kind != "flag":
+            inst_id, item_id = step.key
+            self.session.record_answer(self.couple_code, self.partner, self.phase, inst_id,
+                                       item_id, None, source="widget")
+        self.go(self.index + 1)
+
+    def _show_done(self) -> None:
+        other = "B" if self.partner == "A" else "A"
+        common.set_text(
+            self.done_text,
+            f"Thank you, partner {self.partner}. Your answers are saved. "
+            f"Please pass the laptop to partner {other}, or to the next couple.",
+            "wk-ok",
+        )
+        self.progress_bar.value = len(self.steps)
+        self.view.children = (self.view.children[0], self.done_screen)
+
+    def reset(self) -> None:
+        """Back to the "who is answering" screen for the next person."""
+        self.couple_code = self.partner = None
+        self.code_picker.options = [CHOOSE, *self.session.couple_codes()]
+        self.code_picker.value = CHOOSE
+        self.partner_picker.value = None
+        common.set_text(self.message, "")
+        self.view.children = (self.view.children[0], self.who_screen)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.view)
+
+
+__all__ = ["PARTNERS", "CheckinWidget", "Step", "checkin_steps"]

@@ -1,0 +1,112 @@
+"""``50_results``: the room before/after for the projector, and couples' charts to save.
+
+The room view is aggregate only (k-suppressed). A couple's charts are saved to files for
+their take-home pack; previewing them is a facilitator-only step, hidden by default.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import ipywidgets as w
+from matplotlib.figure import Figure
+
+from ..charts.checkin import room_before_after
+from ..charts.style import chart_style
+from ..errors import WorkshopKitError
+from ..results import checkin_results, room_change
+from ..session import Session
+from . import common
+
+
+def exports_dir() -> Path:
+    """Where saved charts and packs go: ``$WORKSHOP_KIT_EXPORTS`` or ``exports/`` beside sessions."""
+    env = os.environ.get("WORKSHOP_KIT_EXPORTS")
+    if env:
+        return Path(env)
+    from ..locations import sessions_dir
+
+    return sessions_dir().parent / "exports"
+
+
+def room_figure(session: Session, measure: str = "checkin") -> Figure:
+    """The room's before/after chart for one measure, projector style, k-suppressed.
+
+    ``measure`` is "checkin" (every theme), "ios" or the id of a summed instrument.
+    """
+    from ..charts.style import empty_message
+
+    results = checkin_results(session)
+    change = room_change(results, session.k)
+    inst = session.content.instrument(measure)
+    if measure == "checkin":
+        names = {s.id: s.name for s in inst.subscales}
+        scale, height = (1, 5), 8.4
+    else:
+        names = {measure: inst.name}
+        scale = (inst.min, inst.max) if inst.kind == "picture" else (inst.total_min, inst.total_max)
+        height = 4.2
+    with chart_style("projector"):
+        fig = Figure(figsize=(12.8, height))
+        ax = fig.add_subplot()
+        mine = change[change["measure"] == measure] if not change.empty else change
+        if mine.empty:
+            empty_message(ax, "No one has answered both before and after yet.")
+        else:
+            room_before_after(mine, names, session.k, ax=ax, scale=scale,
+                              title=f"The room, before and after: {inst.name}")
+        fig.tight_layout()
+    return fig
+
+
+class CoupleChartsWidget:
+    """Pick a couple and save their check-in charts (PNG + PDF); preview is facilitator-only."""
+
+    def __init__(self, session: Session, out_dir: Path | str | None = None):
+        self.session = session
+        self.out_dir = Path(out_dir) if out_dir else exports_dir()
+        self.picker = w.Dropdown(options=session.couple_codes(), layout=w.Layout(width="240px"))
+        self.save_button = common.button("Save this couple's charts", "primary")
+        self.save_button.on_click(lambda _b: self.save())
+        self.preview = w.Checkbox(value=False, description="Preview here (facilitator only: "
+                                  "blank the projector first)", indent=False)
+        self.preview.observe(lambda _c: self._refresh_preview(), names="value")
+        self.preview_box = w.Output()
+        self.message = common.text("")
+        self.written: list[Path] = []
+        self.view = common.root([
+            common.text("A couple's charts", "wk-question"),
+            w.HBox([common.text("Couple"), self.picker, self.save_button],
+                   layout=w.Layout(flex_flow="row wrap", gap="12px", align_items="center")),
+            self.message, self.preview, self.preview_box,
+        ])
+
+    def save(self) -> list[Path]:
+        from ..export.charts import save_couple_charts
+
+        try:
+            self.written = save_couple_charts(self.session, self.picker.value, self.out_dir)
+        except WorkshopKitError as exc:
+            common.set_text(self.message, str(exc), "wk-error")
+            return []
+        common.set_text(self.message, f"Saved {len(self.written)} files in "
+                        f"{self.written[0].parent}", "wk-ok")
+        return self.written
+
+    def _refresh_preview(self) -> None:
+        from IPython.display import display
+
+        from ..export.charts import couple_checkin_figures
+
+        self.preview_box.clear_output()
+        if not self.preview.value:
+            return
+        with self.preview_box:
+            for fig in couple_checkin_figures(self.session, self.picker.value).values():
+                display(fig)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.view)

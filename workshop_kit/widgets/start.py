@@ -1,0 +1,106 @@
+"""``00_start_here``: create a session (title, date, number of couples) or open one."""
+
+from __future__ import annotations
+
+import html
+from datetime import date as Date
+from pathlib import Path
+
+import ipywidgets as w
+
+from .. import locations
+from ..errors import WorkshopKitError
+from ..session import Session
+from . import common
+
+
+def codes_table(session: Session) -> str:
+    """The couple codes as a large, printable HTML table (numbered, no names)."""
+    cells = "".join(
+        f"<tr><td style='padding:4px 18px'>{i}</td>"
+        f"<td style='padding:4px 18px;font-family:monospace;font-size:32px;font-weight:700'>"
+        f"{html.escape(code)}</td></tr>"
+        for i, code in enumerate(session.couple_codes(), start=1)
+    )
+    return (f"<div class='wk-help'>Give each couple one code (write it on a card). "
+            f"No names are needed.</div><table style='font-size:24px'>{cells}</table>")
+
+
+class StartWidget:
+    """Create or open the session every other notebook works on."""
+
+    def __init__(self):
+        self.session: Session | None = None
+        self.title = w.Text(placeholder="e.g. Spring workshop, St Mary's hall",
+                            layout=w.Layout(width="100%"))
+        self.date = w.DatePicker(value=Date.today())
+        self.couples = w.BoundedIntText(value=12, min=1, max=200, layout=w.Layout(width="160px"))
+        self.create_button = common.button("Create session", "primary", width="260px")
+        self.create_button.on_click(lambda _b: self.create())
+        self.existing = w.Dropdown(options=self._existing(), layout=w.Layout(width="100%"))
+        self.open_button = common.button("Open session", width="260px")
+        self.open_button.on_click(lambda _b: self.open())
+        self.message = common.text("")
+        self.codes = w.HTML()
+        self.view = common.root([
+            common.text("Start here", "wk-title"),
+            common.text("New session", "wk-question"),
+            w.HBox([common.text("Title"), self.title]),
+            w.HBox([common.text("Date"), self.date, common.text("Couples"), self.couples],
+                   layout=w.Layout(flex_flow="row wrap", gap="12px", align_items="center")),
+            self.create_button,
+            common.text("Or open a session", "wk-question"),
+            self.existing, self.open_button,
+            self.message, self.codes,
+        ])
+
+    @staticmethod
+    def _existing() -> list[tuple[str, str]]:
+        files = sorted(locations.sessions_dir().glob("*.sqlite"))
+        return [(p.stem, str(p)) for p in files] or [("(no sessions yet)", "")]
+
+    def create(self) -> Session | None:
+        """Create the session from the form and make it current."""
+        try:
+            title = self.title.value.strip()
+            if not title:
+                raise WorkshopKitError("Please give the session a title.")
+            day = self.date.value or Date.today()
+            path = locations.session_path(f"{day.isoformat()}-{title}")
+            session = Session.create(path, title=title, date=day.isoformat(),
+                                     couples=int(self.couples.value))
+        except WorkshopKitError as exc:
+            common.set_text(self.message, str(exc), "wk-error")
+            return None
+        return self._use(session, "Created")
+
+    def open(self, path: str | Path | None = None) -> Session | None:
+        """Open an existing session file and make it current."""
+        path = path or self.existing.value
+        if not path:
+            common.set_text(self.message, "There is no session to open yet: create one above.",
+                            "wk-error")
+            return None
+        try:
+            session = Session.open(path)
+        except WorkshopKitError as exc:
+            common.set_text(self.message, str(exc), "wk-error")
+            return None
+        return self._use(session, "Opened")
+
+    def _use(self, session: Session, verb: str) -> Session:
+        if self.session is not None:
+            self.session.close()
+        self.session = session
+        locations.set_current(session.path)
+        common.set_text(self.message, f"{verb} “{session.title}” ({session.date}) with "
+                        f"{len(session.couple_codes())} couples. Every notebook now uses it.",
+                        "wk-ok")
+        self.codes.value = codes_table(session)
+        self.existing.options = self._existing()
+        return session
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.view)
