@@ -26,6 +26,10 @@ workshop: $(STAMP)
 		--IdentityProvider.token="$$(python3 -c 'import secrets; print(secrets.token_hex(24))')" \
 		notebooks/00_start_here.ipynb
 
+## Show the notebooks as clean pages for the projector (Voilà; localhost, with a token).
+present: $(STAMP)
+	$(VENV)/bin/workshop-kit present
+
 ## Set everything up and run every test: unit tests, doctests, notebooks (nbval).
 test: $(TEST_STAMP)
 	$(PY) -m pytest

@@ -13,6 +13,9 @@ from .errors import WorkshopKitError
 COMMAND_MODULES = [
     "demo",
     "summary",
+    "import_",
+    "export",
+    "present",
 ]
 
 

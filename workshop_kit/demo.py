@@ -10,8 +10,10 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+from .exercises import populate_exercises
 from .session import PARTNERS, Answer, Session
 from .store import SOURCES
+from .values_session import populate_values
 
 DemoStep = Callable[[Session, random.Random], None]
 assert "demo" in SOURCES  # demo rows are marked as such in the store
@@ -86,6 +88,8 @@ def populate_support(session: Session, rng: random.Random) -> None:
 
 # Every module appends its step here, in the order a workshop day runs.
 DEMO_STEPS: list[DemoStep] = [populate_checkin, populate_support]
+DEMO_STEPS.append(populate_exercises)
+DEMO_STEPS.append(populate_values)
 
 
 def build_demo(path: Path | str, couples: int = 12, seed: int = 7,

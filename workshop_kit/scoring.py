@@ -277,6 +277,10 @@ def sample_reliability(answers: pd.DataFrame, instrument: Instrument,
     """
     rel = instrument.reliability
     before = answers[(answers["instrument"] == instrument.id) & (answers["phase"] == "before")]
+    # alpha is computed on scored values: reversed items mirrored
+    items = {item.id: item for item in instrument.items}
+    before = before[before["item_id"].isin(items)].copy()
+    before["value"] = [items[i].score(v) for i, v in zip(before["item_id"], before["value"])]
     rows = []
     subs = instrument.subscales or ()
     for sub in subs:

@@ -289,6 +289,40 @@ class Session:
             )
         return len(rows)
 
+    def record_import(self, answers: Iterable[Answer], entries: Iterable[tuple], sha256: str,
+                      file_name: str, rows: int, source: str = "import") -> bool:
+        """Record a file's answers and (kind, key, value, couple_code, partner) entries
+        together with its import marker, in one transaction.
+
+        Returns False, writing nothing, when a file with this ``sha256`` was imported before.
+        """
+        if source not in SOURCES:
+            raise one_of("source", source, SOURCES)
+        codes = set(self.couple_codes())
+        answer_rows = [self._check_answer(a, codes) for a in answers]
+        entry_rows = []
+        for kind, key, value, couple_code, partner in entries:
+            code, partner = self.check_participant(couple_code, partner)
+            entry_rows.append((kind, code, partner, str(key),
+                               None if value is None else json.dumps(value, ensure_ascii=False)))
+        stamp = now()
+        with self.store.transaction() as conn:
+            if conn.execute("SELECT 1 FROM imports WHERE sha256 = ?", (sha256,)).fetchone():
+                return False
+            conn.executemany(
+                "INSERT INTO answers (couple_code, partner, phase, instrument, item_id, value,"
+                " source, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*row, source, stamp) for row in answer_rows],
+            )
+            conn.executemany(
+                "INSERT INTO entries (kind, couple_code, partner, key, value_json, source,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(*row, source, stamp) for row in entry_rows],
+            )
+            conn.execute("INSERT INTO imports VALUES (?, ?, ?, ?)",
+                         (sha256, str(file_name), int(rows), stamp))
+        return True
+
     def answers(self, phase: str | None = None, instrument: str | None = None) -> pd.DataFrame:
         """The latest answer per participant, phase and item, in long form.
 

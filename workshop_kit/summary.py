@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import exercises, values_session
 from . import results as checkin_results_mod
 from .session import Session
 
@@ -49,6 +50,8 @@ def checkin_section(session: Session) -> dict[str, Any]:
 
 SUMMARY_SECTIONS: dict[str, Section] = {
     "checkin": checkin_section,
+    "exercises": exercises.summary_section,
+    "values": values_session.values_summary_section,
 }
 
 

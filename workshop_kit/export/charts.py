@@ -27,10 +27,9 @@ def couple_checkin_figures(session: Session, couple_code: str,
              if k in {s.id for s in session.content.instrument("checkin").subscales}}
     figures: dict[str, Figure] = {}
     with chart_style("print"):
-        fig = Figure(figsize=(8.27, 9))
+        fig = Figure(figsize=(8.27, 9), layout="constrained")
         couple_themes(couple_scores(results.theme_scores, code, consent_a, consent_b), names,
                       ax=fig.add_subplot())
-        fig.tight_layout()
         figures["connection-by-theme"] = fig
 
         ios = couple_scores(results.scores_for(IOS_ID), code, consent_a, consent_b)
@@ -43,10 +42,9 @@ def couple_checkin_figures(session: Session, couple_code: str,
 
         for inst_id in results.totals:
             inst = session.content.instrument(inst_id)
-            fig = Figure(figsize=(8.27, 3.6))
+            fig = Figure(figsize=(8.27, 3.6), layout="constrained")
             total_against_cutoff(couple_scores(results.scores_for(inst_id), code, consent_a,
                                                consent_b), inst, ax=fig.add_subplot())
-            fig.tight_layout()
             figures[f"{inst_id}-total"] = fig
     return figures
 

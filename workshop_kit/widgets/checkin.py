@@ -132,7 +132,7 @@ class CheckinWidget:
         self.question_screen = w.VBox([
             self.progress, self.progress_bar, self.question, self.picture, self.choice,
             self.help, w.HBox([self.back_button, self.skip_button, self.next_button],
-                              layout=w.Layout(flex_flow="row wrap", gap="12px")),
+                              layout=w.Layout(flex_flow="row wrap")),
         ])
 
         # done

@@ -78,7 +78,7 @@ class CoupleChartsWidget:
         self.view = common.root([
             common.text("A couple's charts", "wk-question"),
             w.HBox([common.text("Couple"), self.picker, self.save_button],
-                   layout=w.Layout(flex_flow="row wrap", gap="12px", align_items="center")),
+                   layout=w.Layout(flex_flow="row wrap", align_items="center")),
             self.message, self.preview, self.preview_box,
         ])
 

@@ -47,7 +47,7 @@ class StartWidget:
             common.text("New session", "wk-question"),
             w.HBox([common.text("Title"), self.title]),
             w.HBox([common.text("Date"), self.date, common.text("Couples"), self.couples],
-                   layout=w.Layout(flex_flow="row wrap", gap="12px", align_items="center")),
+                   layout=w.Layout(flex_flow="row wrap", align_items="center")),
             self.create_button,
             common.text("Or open a session", "wk-question"),
             self.existing, self.open_button,

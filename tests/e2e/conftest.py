@@ -1,0 +1,125 @@
+"""End-to-end set-up: one present-mode server and one Chromium for the whole run.
+
+The server is the real ``workshop-kit present`` server (:class:`PresentServer`) on a free
+127.0.0.1 port, working on a fresh 12-couple demo session in a temporary folder. Chromium is
+Debian's (``/usr/bin/chromium``, or ``$WORKSHOP_KIT_CHROMIUM``); Playwright never downloads a
+browser. Without Chromium the browser tests fail when ``CI`` is set (CI installs it) and are
+skipped with the reason on a facilitator's laptop.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workshop_kit.demo import build_demo
+from workshop_kit.present import PresentServer
+from workshop_kit.session import Session
+
+CHECKOUT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = CHECKOUT / "test-artifacts" / "screenshots"
+SMALL = {"width": 1024, "height": 768}
+LARGE = {"width": 1920, "height": 1080}
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def _unavailable(reason: str) -> None:
+    """Fail in CI (where the browser must be there); skip with the reason elsewhere."""
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason} (set CI=true to make this an error)")
+
+
+def chromium_path() -> str:
+    """Debian's Chromium, or the one named by ``$WORKSHOP_KIT_CHROMIUM``."""
+    return os.environ.get("WORKSHOP_KIT_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)) and not shutil.which(path):
+        _unavailable(f"no Chromium at {path} (install Debian's `chromium` package or set "
+                     "WORKSHOP_KIT_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def e2e_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def store_path(e2e_dir) -> Path:
+    """A fresh demo session, plus two couples who have not answered anything yet."""
+    path = e2e_dir / "sessions" / "e2e-demo.sqlite"
+    path.parent.mkdir(parents=True)
+    session = build_demo(path, couples=12, seed=7)
+    session.add_couples(2)
+    session.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def fresh_codes(store_path) -> list[str]:
+    """Codes of the couples with no answers yet (the browser tests take them)."""
+    with Session.open(store_path) as session:
+        answered = set(session.answers()["couple_code"])
+        return [c for c in session.couple_codes() if c not in answered]
+
+
+@pytest.fixture(scope="session")
+def server(browser, e2e_dir, store_path):
+    """The present-mode server for this run (started after the browser is known to exist)."""
+    env = {
+        "WORKSHOP_KIT_SESSIONS": str(e2e_dir / "sessions"),
+        "WORKSHOP_KIT_EXPORTS": str(e2e_dir / "exports"),
+        "MPLBACKEND": "Agg",
+    }
+    with PresentServer(store=store_path, env=env, log=e2e_dir / "voila.log") as running:
+        yield running
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=SMALL)
+    context.set_default_timeout(30_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def open_notebook(page, server, notebook: str, wait_for: str = ".wk-root"):
+    """Open a notebook's page and wait until its cells ran and ``wait_for`` is shown."""
+    page.goto(server.url(notebook), wait_until="domcontentloaded")
+    page.wait_for_selector("#rendered_cells", state="visible", timeout=90_000)
+    if wait_for:
+        page.wait_for_selector(wait_for, state="visible", timeout=60_000)
+    return page
+
+
+def screenshot(page, name: str) -> Path:
+    """Save the whole page as ``test-artifacts/screenshots/<name>.png``."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_-]+', '-', name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -1,0 +1,253 @@
+"""Free text made safe to typeset with matplotlib: glyphs, right-to-left lines, wrapping.
+
+Matplotlib draws a string left to right with one font and no shaping. Notes written by
+participants may hold emoji the font lacks, Hebrew or Arabic, or a word longer than a
+line. This module turns such text into lines that draw correctly, or degrade gently:
+
+- characters the font lacks become a close symbol it has (a heart, a star) or are dropped,
+  so nothing draws as an empty box and nothing warns or crashes;
+- Arabic letters take their joined forms (initial, medial, final, lam-alef), and lines
+  holding right-to-left text are put in visual order (a simplified Unicode bidi: runs of
+  right-to-left characters are reversed, numbers and Latin words keep their order);
+- paragraphs wrap to a width measured with the font itself; over-long words are split.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from matplotlib import font_manager, ft2font
+
+FONT = "DejaVu Sans"
+
+# Common emoji the font lacks, drawn as a simple symbol it has; anything else unknown is
+# dropped. Keys are single code points.
+SUBSTITUTES = {
+    **dict.fromkeys("💖💕💗💓💞💘💝💜💙💚💛🧡🤍🖤🤎💟🥰😘😻", "♥"),
+    **dict.fromkeys("✨🌟⭐💫", "★"),
+    **dict.fromkeys("🌹🌸🌺🌼🌻💐🌷", "✿"),
+    **dict.fromkeys("🙂🤗😇🥹😌", "☺"),
+    **dict.fromkeys("👍👌✅", "✓"),
+    **dict.fromkeys("☀🌞", "☼"),
+}
+_INVISIBLE = {0x200D, 0xFE0E, 0xFE0F, 0x20E3} | set(range(0x1F3FB, 0x1F400))
+_MIRROR = str.maketrans("()[]{}<>«»", ")(][}{><»«")
+
+
+@lru_cache(maxsize=4)
+def _font_path(family: str) -> str:
+    return font_manager.findfont(font_manager.FontProperties(family=family))
+
+
+@lru_cache(maxsize=4)
+def _charmap(family: str) -> frozenset[int]:
+    return frozenset(ft2font.FT2Font(_font_path(family)).get_charmap())
+
+
+@lru_cache(maxsize=4)
+def _ft_font(family: str) -> ft2font.FT2Font:
+    return ft2font.FT2Font(_font_path(family))
+
+
+def displayable(text: str, family: str = FONT) -> str:
+    """``text`` with every character the font lacks replaced by a close symbol or dropped.
+
+    >>> displayable("Thank you 🥰 for everything ✨🎉!")
+    'Thank you ♥ for everything ★!'
+    """
+    have = _charmap(family)
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if code in _INVISIBLE:
+            continue
+        if ch in "\n\t" or code in have:
+            out.append(ch)
+        elif ch in SUBSTITUTES and ord(SUBSTITUTES[ch]) in have:
+            out.append(SUBSTITUTES[ch])
+        elif unicodedata.category(ch).startswith("Z"):
+            out.append(" ")
+    return "\n".join(" ".join(line.split()) for line in "".join(out).split("\n"))
+
+
+# -- Arabic joining -------------------------------------------------------------------
+# base letter -> (first presentation form, number of forms); forms run isolated, final,
+# initial, medial. Two forms: the letter joins only to the letter before it.
+_ARABIC_FORMS = {
+    0x0621: (0xFE80, 1), 0x0622: (0xFE81, 2), 0x0623: (0xFE83, 2), 0x0624: (0xFE85, 2),
+    0x0625: (0xFE87, 2), 0x0626: (0xFE89, 4), 0x0627: (0xFE8D, 2), 0x0628: (0xFE8F, 4),
+    0x0629: (0xFE93, 2), 0x062A: (0xFE95, 4), 0x062B: (0xFE99, 4), 0x062C: (0xFE9D, 4),
+    0x062D: (0xFEA1, 4), 0x062E: (0xFEA5, 4), 0x062F: (0xFEA9, 2), 0x0630: (0xFEAB, 2),
+    0x0631: (0xFEAD, 2), 0x0632: (0xFEAF, 2), 0x0633: (0xFEB1, 4), 0x0634: (0xFEB5, 4),
+    0x0635: (0xFEB9, 4), 0x0636: (0xFEBD, 4), 0x0637: (0xFEC1, 4), 0x0638: (0xFEC5, 4),
+    0x0639: (0xFEC9, 4), 0x063A: (0xFECD, 4), 0x0641: (0xFED1, 4), 0x0642: (0xFED5, 4),
+    0x0643: (0xFED9, 4), 0x0644: (0xFEDD, 4), 0x0645: (0xFEE1, 4), 0x0646: (0xFEE5, 4),
+    0x0647: (0xFEE9, 4), 0x0648: (0xFEED, 2), 0x0649: (0xFEEF, 2), 0x064A: (0xFEF1, 4),
+}
+_LAM_ALEF = {0x0622: 0xFEF5, 0x0623: 0xFEF7, 0x0625: 0xFEF9, 0x0627: 0xFEFB}
+_TATWEEL = 0x0640
+
+
+def _joins_both(code: int) -> bool:
+    return code == _TATWEEL or _ARABIC_FORMS.get(code, (0, 0))[1] == 4
+
+
+def _joins_before(code: int) -> bool:
+    return code == _TATWEEL or _ARABIC_FORMS.get(code, (0, 0))[1] >= 2
+
+
+def shape_arabic(text: str) -> str:
+    """Arabic letters in their joined presentation forms (logical order kept).
+
+    >>> shape_arabic("سلام") == "\\ufeb3\\ufefc\\ufee1"
+    True
+    """
+    codes = [ord(ch) for ch in text]
+    n = len(codes)
+
+    def neighbour(i: int, step: int) -> int | None:
+        j = i + step
+        while 0 <= j < n and unicodedata.category(chr(codes[j])) == "Mn":
+            j += step
+        return codes[j] if 0 <= j < n else None
+
+    out, i = [], 0
+    while i < n:
+        code = codes[i]
+        if code not in _ARABIC_FORMS:
+            out.append(chr(code))
+            i += 1
+            continue
+        before = neighbour(i, -1)
+        joins_prev = before is not None and _joins_both(before)
+        after = neighbour(i, +1)
+        if code == 0x0644 and i + 1 < n and codes[i + 1] in _LAM_ALEF:
+            out.append(chr(_LAM_ALEF[codes[i + 1]] + (1 if joins_prev else 0)))
+            i += 2
+            continue
+        first, count = _ARABIC_FORMS[code]
+        joins_prev = joins_prev and count >= 2
+        joins_next = count == 4 and after is not None and _joins_before(after)
+        form = (3 if joins_prev else 2) if joins_next else (1 if joins_prev else 0)
+        out.append(chr(first + form))
+        i += 1
+    return "".join(out)
+
+
+# -- right-to-left lines --------------------------------------------------------------
+def _strong(ch: str) -> str | None:
+    kind = unicodedata.bidirectional(ch)
+    if kind in ("R", "AL"):
+        return "R"
+    if kind in ("L", "EN", "AN"):
+        return "L"
+    return None
+
+
+def base_direction(text: str) -> str:
+    """"R" when the first strong character is right-to-left, else "L"."""
+    for ch in text:
+        strong = _strong(ch)
+        if strong:
+            return strong
+    return "L"
+
+
+def has_rtl(text: str) -> bool:
+    return any(_strong(ch) == "R" for ch in text)
+
+
+def visual_line(line: str, base: str | None = None) -> str:
+    """One line in the order it must be drawn left to right (a simplified bidi).
+
+    >>> visual_line("אבג 12 דה")
+    'הד 12 גבא'
+    >>> visual_line("I said שלום today")
+    'I said םולש today'
+    """
+    if not has_rtl(line):
+        return line
+    base = base or base_direction(line)
+    clusters: list[str] = []
+    for ch in line:  # keep combining marks with their letter
+        if clusters and unicodedata.combining(ch):
+            clusters[-1] += ch
+        else:
+            clusters.append(ch)
+    dirs = [_strong(c[0]) for c in clusters]
+    for i, d in enumerate(dirs):  # neutrals between two equal directions take that one
+        if d is None:
+            before = next((x for x in reversed(dirs[:i]) if x), base)
+            after = next((x for x in dirs[i + 1:] if x), base)
+            dirs[i] = before if before == after else base
+    runs: list[tuple[str, list[str]]] = []
+    for cluster, d in zip(clusters, dirs):
+        if runs and runs[-1][0] == d:
+            runs[-1][1].append(cluster)
+        else:
+            runs.append((d, [cluster]))
+    if base == "R":
+        runs.reverse()
+    return "".join(
+        "".join(c.translate(_MIRROR) for c in reversed(parts)) if d == "R" else "".join(parts)
+        for d, parts in runs
+    )
+
+
+# -- measuring and wrapping -----------------------------------------------------------
+def text_width(text: str, size: float, family: str = FONT) -> float:
+    """Width of ``text`` in points at font ``size`` (points)."""
+    if not text:
+        return 0.0
+    font = _ft_font(family)
+    font.set_size(size, 72)
+    font.set_text(text, 0.0)
+    return font.get_width_height()[0] / 64.0
+
+
+def wrap(paragraph: str, width: float, size: float, family: str = FONT) -> list[str]:
+    """Greedy wrap of one paragraph to ``width`` points; words too long are split."""
+    lines: list[str] = []
+    current = ""
+    for word in paragraph.split(" "):
+        if not word:
+            continue
+        candidate = f"{current} {word}" if current else word
+        if text_width(candidate, size, family) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        while len(word) > 1 and text_width(word, size, family) > width:
+            lo, hi = 1, len(word) - 1  # the longest head that fits (at least one letter)
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                lo, hi = (mid, hi) if text_width(word[:mid], size, family) <= width \
+                    else (lo, mid - 1)
+            lines.append(word[:lo])
+            word = word[lo:]
+        current = word
+    if current:
+        lines.append(current)
+    return lines
+
+
+def typeset(text: str, width: float, size: float,
+            family: str = FONT) -> list[tuple[str, str]]:
+    """Free text as drawable lines: ``[(line, "left"|"right"), ...]``.
+
+    Paragraphs (line breaks) are kept; an empty string is a blank line between them.
+    """
+    lines: list[tuple[str, str]] = []
+    for paragraph in displayable(text, family).split("\n"):
+        if not paragraph:
+            lines.append(("", "left"))
+            continue
+        base = base_direction(paragraph)
+        shaped = shape_arabic(paragraph)
+        align = "right" if base == "R" else "left"
+        lines.extend((visual_line(line, base), align)
+                     for line in wrap(shaped, width, size, family))
+    return lines

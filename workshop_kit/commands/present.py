@@ -1,0 +1,51 @@
+"""``workshop-kit present``: the notebooks as clean pages for the projector (Voilà)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from ..present import DEFAULT_PORT
+
+    p = sub.add_parser(
+        "present",
+        help="show the notebooks as pages for the projector "
+        "(no code, large type; localhost only, with a token)",
+    )
+    p.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port on 127.0.0.1 (default {DEFAULT_PORT})"
+    )
+    p.add_argument(
+        "--no-browser", action="store_true", help="only print the address; do not open a browser"
+    )
+    p.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="the session file to show (default: the one chosen in 00_start_here)",
+    )
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import webbrowser
+
+    from ..present import PresentServer
+
+    server = PresentServer(port=args.port, store=args.store)
+    try:
+        server.start().wait_ready()
+        print("Present mode is running (only this laptop can open it). Open:")
+        print(f"  {server.url()}")
+        print(f"Start page: {server.url('00_start_here.ipynb')}")
+        print("Press Ctrl+C here to stop.", flush=True)
+        if not args.no_browser:
+            webbrowser.open(server.url())
+        server.process.wait()
+    except KeyboardInterrupt:
+        print("\nStopping present mode.")
+    finally:
+        server.stop()
+    return 0

@@ -1,0 +1,345 @@
+"""Session data for outcome reporting: tidy CSV and XLSX tables with a data dictionary.
+
+One row per observation, snake_case columns, a ``session_id`` on every row so tables from
+several sessions can be pooled. Text is neutralised against formula injection before it
+is written, so a cell a participant or facilitator typed can never run in a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError
+from ..results import IOS_ID, checkin_results
+from ..session import Session
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TABLES = ("sessions", "answers", "scores", "changes", "participants", "values_sorts")
+
+# table -> column -> (type, description). Every column a table holds is described here;
+# a test checks that no column is left out.
+DICTIONARY: dict[str, dict[str, tuple[str, str]]] = {
+    "sessions": {
+        "session_id": ("text", "Unique id of the workshop session."),
+        "title": ("text", "Session title set by the facilitator."),
+        "date": ("date", "Date of the workshop, YYYY-MM-DD."),
+        "k": ("integer", "Smallest group shown in room views; smaller groups were hidden."),
+        "couples": ("integer", "Number of couple codes in the session."),
+    },
+    "answers": {
+        "session_id": ("text", "Unique id of the workshop session."),
+        "couple_code": ("text", "The couple's code (no names are stored)."),
+        "partner": ("text", "A or B: which partner of the couple answered."),
+        "phase": ("text", "before or after: the opening or the closing check-in."),
+        "instrument": ("text", "Questionnaire id: checkin, ios or a published measure."),
+        "item_id": ("text", "Item id within the instrument (see the check-in content)."),
+        "value": (
+            "number",
+            "The answer as given (reversed items not yet mirrored); blank = skipped.",
+        ),
+        "source": ("text", "How the answer arrived: widget, paper, import or demo."),
+        "answered_at": ("timestamp", "When the answer was recorded (UTC, ISO 8601)."),
+    },
+    "scores": {
+        "session_id": ("text", "Unique id of the workshop session."),
+        "couple_code": ("text", "The couple's code."),
+        "partner": ("text", "A or B."),
+        "phase": ("text", "before or after."),
+        "measure": ("text", "checkin (a theme score), ios (closeness circles) or a total."),
+        "subscale": ("text", "Theme id for checkin; the measure id otherwise."),
+        "subscale_name": ("text", "The theme or measure name as shown to participants."),
+        "score": (
+            "number",
+            "Mean of the answered items (themes, 1-5), the circle chosen (ios, 1-7) or the "
+            "total (summed measures); blank when too few items were answered.",
+        ),
+        "n_answered": ("integer", "Items answered for this score."),
+        "n_items": ("integer", "Items in this theme or measure."),
+        "band": ("text", "Cut-off band of a total (for example below the distress cut-off)."),
+    },
+    "changes": {
+        "session_id": ("text", "Unique id of the workshop session."),
+        "couple_code": ("text", "The couple's code."),
+        "partner": ("text", "A or B."),
+        "measure": ("text", "checkin, ios or a summed measure."),
+        "subscale": ("text", "Theme id for checkin; the measure id otherwise."),
+        "before": ("number", "Score at the opening check-in."),
+        "after": ("number", "Score at the closing check-in."),
+        "change": ("number", "after minus before; blank without both."),
+        "rci": (
+            "number",
+            "Reliable Change Index (Jacobson & Truax 1991): change / S_diff, "
+            "S_diff = SD·√2·√(1−r); see the reliability table of the results notebook.",
+        ),
+        "category": ("text", "improved, no reliable change or worsened (|RCI| > 1.96)."),
+    },
+    "participants": {
+        "session_id": ("text", "Unique id of the workshop session."),
+        "couple_code": ("text", "The couple's code."),
+        "partner": ("text", "A or B."),
+        "consent": (
+            "yes/no",
+            "Agreed that the partner may see their individual scores; blank = not answered.",
+        ),
+        "wants_to_talk": (
+            "yes/no",
+            "Asked to talk to someone from the team; blank = not answered.",
+        ),
+    },
+    "values_sorts": {
+        "session_id": ("text", "Unique id of the workshop session."),
+        "couple_code": ("text", "The couple's code."),
+        "partner": ("text", "A or B."),
+        "value_id": ("text", "Id of the value card in the deck."),
+        "value_name": ("text", "The value's name as printed on the card."),
+        "pile": ("text", "very, important or not (important)."),
+        "rank": ("integer", "Place in the top 5 (1 = most important); blank when not ranked."),
+    },
+}
+DICTIONARY_COLUMNS = ["table", "column", "type", "description"]
+
+
+def neutralise(value: object) -> object:
+    """Make a text cell safe to open in a spreadsheet: no formula can start it.
+
+    Text starting with ``= + - @``, a tab or a carriage return gets a leading apostrophe,
+    the usual defence against CSV/formula injection. Numbers and blanks are unchanged.
+
+    >>> neutralise("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise("-3"), neutralise(-3.0), neutralise("kind words"), neutralise(None)
+    ("'-3", -3.0, 'kind words', None)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell of ``frame`` neutralised (a copy)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object:
+            out[column] = out[column].map(neutralise)
+    return out
+
+
+def data_dictionary(tables: Iterable[str] = TABLES) -> pd.DataFrame:
+    """One row per column of every table: ``table, column, type, description``."""
+    rows = [
+        (table, column, kind, text)
+        for table in tables
+        for column, (kind, text) in DICTIONARY[table].items()
+    ]
+    return pd.DataFrame(rows, columns=DICTIONARY_COLUMNS)
+
+
+# -- the tables ---------------------------------------------------------------------
+def _ordered(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    columns = list(DICTIONARY[table])
+    return frame.reindex(columns=columns)
+
+
+def sessions_table(session: Session) -> pd.DataFrame:
+    row = {
+        "session_id": session.session_id,
+        "title": session.title,
+        "date": session.date,
+        "k": session.k,
+        "couples": len(session.couple_codes()),
+    }
+    return _ordered(pd.DataFrame([row]), "sessions")
+
+
+def answers_table(session: Session) -> pd.DataFrame:
+    """Every latest answer in long form (skipped items kept, value blank)."""
+    return _ordered(session.answers().assign(session_id=session.session_id), "answers")
+
+
+def scores_table(session: Session) -> pd.DataFrame:
+    """Scores per participant, phase and theme or measure."""
+    results = checkin_results(session)
+    names = results.subscale_names
+    frames = [results.theme_scores.assign(measure="checkin")]
+    frames.append(results.ios.assign(measure=IOS_ID, subscale=IOS_ID, n_answered=1, n_items=1))
+    for inst_id, totals in results.totals.items():
+        n_items = len(session.content.instrument(inst_id).items)
+        frames.append(
+            totals.rename(columns={"total": "score"}).assign(
+                measure=inst_id, subscale=inst_id, n_items=n_items
+            )
+        )
+    frame = pd.concat(frames, ignore_index=True)
+    frame["subscale_name"] = frame["subscale"].map(names)
+    frame["session_id"] = session.session_id
+    frame = _ordered(frame, "scores")
+    for column in ("n_answered", "n_items"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def changes_table(session: Session) -> pd.DataFrame:
+    """Before, after, change and reliable change per participant and theme or measure."""
+    changes = checkin_results(session).changes
+    return _ordered(changes.assign(session_id=session.session_id), "changes")
+
+
+def participants_table(session: Session) -> pd.DataFrame:
+    """The yes/no answers of each participant (consent, wanting to talk)."""
+    rows = []
+    flag_ids = [flag.id for flag in session.content.flags]
+    for code in session.couple_codes():
+        for partner in ("A", "B"):
+            row = {"session_id": session.session_id, "couple_code": code, "partner": partner}
+            for flag_id in flag_ids:
+                value = session.flag(code, partner, flag_id)
+                row[flag_id] = None if value is None else ("yes" if value else "no")
+            rows.append(row)
+    return _ordered(pd.DataFrame(rows), "participants")
+
+
+def values_sorts_table(session: Session) -> pd.DataFrame:
+    """Every sorted value card per participant, with its pile and top-5 rank."""
+    from ..values import load_deck
+    from ..values_session import read_all_sorts
+
+    deck = load_deck()
+    rows = []
+    for (code, partner), sort in read_all_sorts(session, deck).items():
+        for value_id, pile in sort.piles.items():
+            rows.append(
+                {
+                    "session_id": session.session_id,
+                    "couple_code": code,
+                    "partner": partner,
+                    "value_id": value_id,
+                    "value_name": deck.name(value_id),
+                    "pile": pile,
+                    "rank": sort.rank(value_id),
+                }
+            )
+    frame = _ordered(pd.DataFrame(rows), "values_sorts")
+    frame["rank"] = frame["rank"].astype("Int64")
+    return frame
+
+
+TABLE_BUILDERS: dict[str, Callable[[Session], pd.DataFrame]] = {
+    "sessions": sessions_table,
+    "answers": answers_table,
+    "scores": scores_table,
+    "changes": changes_table,
+    "participants": participants_table,
+    "values_sorts": values_sorts_table,
+}
+
+
+def data_tables(session: Session) -> dict[str, pd.DataFrame]:
+    """Every table of a session's data export, by name (not yet neutralised)."""
+    return {name: TABLE_BUILDERS[name](session) for name in TABLES}
+
+
+def pool_tables(sessions: Iterable[Session]) -> dict[str, pd.DataFrame]:
+    """The tables of several sessions stacked, each row keeping its ``session_id``.
+
+    Raises InputError when the same session is given twice.
+    """
+    seen: dict[str, str] = {}
+    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLES}
+    for session in sessions:
+        if session.session_id in seen:
+            raise InputError(
+                f"session {session.session_id} is given twice ({seen[session.session_id]} "
+                f"and {session.path}); give each session file once"
+            )
+        seen[session.session_id] = str(session.path)
+        for name, frame in data_tables(session).items():
+            parts[name].append(frame)
+    if not seen:
+        raise InputError("pool needs at least one session file")
+    return {
+        name: pd.concat([f for f in frames if not f.empty] or frames[:1], ignore_index=True)
+        for name, frames in parts.items()
+    }
+
+
+# -- writing ------------------------------------------------------------------------
+def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write to a temporary file beside ``path`` and move it into place: never half a file."""
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
+    os.close(handle)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """One table as CSV: UTF-8 with a BOM (so spreadsheets read accents right), neutralised."""
+    path = Path(path)
+    safe = neutralise_frame(frame)
+    _replace_atomically(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
+    return path
+
+
+def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
+    """Tables as sheets of one workbook, plus a ``data_dictionary`` sheet; neutralised."""
+    path = Path(path)
+    dictionary = data_dictionary([t for t in tables if t in DICTIONARY])
+
+    def write(tmp: Path) -> None:
+        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
+            for name, frame in {**tables, "data_dictionary": dictionary}.items():
+                safe = neutralise_frame(frame)
+                safe.to_excel(writer, sheet_name=name[:31], index=False)
+                sheet = writer.sheets[name[:31]]
+                for i, column in enumerate(safe.columns, start=1):
+                    width = max([len(str(column)), *(len(str(v)) for v in safe[column].head(50))])
+                    sheet.column_dimensions[sheet.cell(1, i).column_letter].width = min(
+                        60, max(10, math.ceil(width * 1.1))
+                    )
+                sheet.freeze_panes = "A2"
+
+    _replace_atomically(path, write)
+    return path
+
+
+def export_data(session: Session, out_dir: Path | str) -> list[Path]:
+    """Write the session's tables as CSV files and one XLSX workbook into ``out_dir``.
+
+    Files: ``<table>.csv`` for each table, ``data_dictionary.csv`` and
+    ``<session date>-<session id>-data.xlsx`` (every table as a sheet). Returns the paths.
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out must be a folder; {str(out)!r} is a file")
+    out.mkdir(parents=True, exist_ok=True)
+    tables = data_tables(session)
+    written = [write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()]
+    written.append(write_csv(data_dictionary(), out / "data_dictionary.csv"))
+    stem = f"{session.date}-{session.session_id[:8]}-data.xlsx"
+    written.append(write_xlsx(tables, out / stem))
+    return written
+
+
+def write_pool(sessions: Iterable[Session], path: Path | str, table: str = "scores") -> Path:
+    """Pool sessions into one file: ``.xlsx`` (every table as a sheet) or ``.csv`` (``table``)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise InputError(f"--out must end in .xlsx or .csv; not {path.name!r}")
+    if table not in TABLES:
+        raise InputError(f"table must be one of {list(TABLES)}; not {table!r}")
+    if not path.parent.is_dir():
+        raise InputError(f"the folder {str(path.parent)!r} does not exist; create it first")
+    tables = pool_tables(sessions)
+    if suffix == ".xlsx":
+        return write_xlsx(tables, path)
+    return write_csv(tables[table], path)
