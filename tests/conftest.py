@@ -16,8 +16,9 @@ def close_figures():
 @pytest.fixture
 def session(tmp_path) -> Session:
     """An empty session with four couples."""
-    s = Session.create(tmp_path / "session.sqlite", title="Test workshop", date="2026-11-21",
-                       couples=4, seed=3)
+    s = Session.create(
+        tmp_path / "session.sqlite", title="Test workshop", date="2026-11-21", couples=4, seed=3
+    )
     yield s
     s.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import matplotlib.pyplot as plt
@@ -26,7 +27,7 @@ def test_ios_pairs_keep_their_total_area_and_overlap_evenly():
         share = ios.overlap_share(distance / (2 * radius))
         assert math.pi * radius**2 * (2 - share) == pytest.approx(ios.UNION_AREA)
         shares.append(share)
-    steps = [b - a for a, b in zip(shares, shares[1:])]
+    steps = [b - a for a, b in itertools.pairwise(shares)]
     assert shares[0] == pytest.approx(0, abs=1e-9)
     assert all(step == pytest.approx(steps[0], abs=1e-6) for step in steps)
     assert 0.8 < shares[-1] < 1
@@ -40,12 +41,15 @@ def test_ios_scale_draws_fourteen_circles_numbered_one_to_seven():
 
 
 def couple_table(consent=True):
-    scores = pd.DataFrame({
-        "couple_code": "C1", "partner": ["A", "B", "A", "B"] * 2,
-        "phase": ["before", "before", "after", "after"] * 2,
-        "subscale": ["trust_intimacy"] * 4 + ["empathy"] * 4,
-        "score": [3.0, 4.0, 4.0, 5.0, 2.0, 2.0, 3.0, 2.0],
-    })
+    scores = pd.DataFrame(
+        {
+            "couple_code": "C1",
+            "partner": ["A", "B", "A", "B"] * 2,
+            "phase": ["before", "before", "after", "after"] * 2,
+            "subscale": ["trust_intimacy"] * 4 + ["empathy"] * 4,
+            "score": [3.0, 4.0, 4.0, 5.0, 2.0, 2.0, 3.0, 2.0],
+        }
+    )
     return couple_scores(scores, "C1", consent, consent)
 
 
@@ -76,9 +80,16 @@ def test_empty_couple_chart_says_so_instead_of_empty_axes():
 
 def test_total_against_cutoff_shades_below_the_cutoff():
     csi4 = load_checkin().instrument("csi4")
-    table = pd.DataFrame({"phase": ["before", "after"], "subscale": "csi4",
-                          "partner_a": [float("nan")] * 2, "partner_b": [float("nan")] * 2,
-                          "couple_mean": [11.0, 15.0], "n_partners": 2})
+    table = pd.DataFrame(
+        {
+            "phase": ["before", "after"],
+            "subscale": "csi4",
+            "partner_a": [float("nan")] * 2,
+            "partner_b": [float("nan")] * 2,
+            "couple_mean": [11.0, 15.0],
+            "n_partners": 2,
+        }
+    )
     ax = total_against_cutoff(table, csi4)
     assert ax.get_xlim() == (0, 21)
     assert any("13.5" in t.get_text() for t in ax.texts)
@@ -87,11 +98,19 @@ def test_total_against_cutoff_shades_below_the_cutoff():
 
 
 def test_room_chart_hides_themes_under_k_and_names_them():
-    change = pd.DataFrame({
-        "measure": "checkin", "subscale": ["trust_intimacy", "empathy"], "n": [5, 2],
-        "mean_before": [3.0, float("nan")], "mean_after": [3.5, float("nan")],
-        "mean_change": [0.5, float("nan")], "ci_low": [0.1, float("nan")],
-        "ci_high": [0.9, float("nan")], "suppressed": [False, True]})
+    change = pd.DataFrame(
+        {
+            "measure": "checkin",
+            "subscale": ["trust_intimacy", "empathy"],
+            "n": [5, 2],
+            "mean_before": [3.0, float("nan")],
+            "mean_after": [3.5, float("nan")],
+            "mean_change": [0.5, float("nan")],
+            "ci_low": [0.1, float("nan")],
+            "ci_high": [0.9, float("nan")],
+            "suppressed": [False, True],
+        }
+    )
     ax = room_before_after(change, NAMES, k=3)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["Trust and intimacy"]
     notes = " ".join(t.get_text() for t in ax.texts)
@@ -120,8 +139,11 @@ def test_follow_up_list_and_room_change(demo_session):
     code = demo_session.couple_codes()[0]
     demo_session.set_flag(code, "B", "wants_to_talk", True)
     follow = follow_up_list(demo_session)
-    assert ((follow.couple_code == code) & (follow.partner == "B")
-            & (follow.reason == "would like to talk to someone")).any()
+    assert (
+        (follow.couple_code == code)
+        & (follow.partner == "B")
+        & (follow.reason == "would like to talk to someone")
+    ).any()
     assert set(follow.columns) == {"couple_code", "partner", "phase", "reason"}
     results = checkin_results(demo_session)
     change = room_change(results, demo_session.k)

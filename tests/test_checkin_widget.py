@@ -31,7 +31,8 @@ def test_each_click_is_saved_at_once_and_moves_on(session):
     widget.choice.value = 5
     saved = session.answers()
     assert saved[["partner", "item_id", "value", "source"]].values.tolist() == [
-        ["B", first.id, 5.0, "widget"]]
+        ["B", first.id, 5.0, "widget"]
+    ]
     assert widget.index == 1
     assert "question 2 of" in widget.progress.value
 

@@ -11,9 +11,20 @@ from workshop_kit.content import CONTENT_DIR, load_checkin
 from workshop_kit.errors import ContentError
 
 # One subscale per theme of DESIGN.md, plus overall closeness.
-THEMES = {"quality_time", "vulnerability", "communication", "trust_intimacy", "empathy",
-          "gratitude", "emotional_connection", "shared_rituals", "shared_values", "conflict",
-          "hard_times", "seeking_help"}
+THEMES = {
+    "quality_time",
+    "vulnerability",
+    "communication",
+    "trust_intimacy",
+    "empathy",
+    "gratitude",
+    "emotional_connection",
+    "shared_rituals",
+    "shared_values",
+    "conflict",
+    "hard_times",
+    "seeking_help",
+}
 
 
 def test_checkin_has_a_subscale_per_theme_with_two_to_four_items():
@@ -40,7 +51,11 @@ def test_ios_is_a_seven_point_picture_scale_with_its_source():
 def test_csi4_ships_as_facts_without_its_authors_wording():
     csi4 = load_checkin().instrument("csi4")
     assert [(i.id, i.min, i.max) for i in csi4.items] == [
-        ("csi4_1", 0, 6), ("csi4_2", 0, 5), ("csi4_3", 0, 5), ("csi4_4", 0, 5)]
+        ("csi4_1", 0, 6),
+        ("csi4_2", 0, 5),
+        ("csi4_3", 0, 5),
+        ("csi4_4", 0, 5),
+    ]
     assert (csi4.total_min, csi4.total_max) == (0, 21)
     assert csi4.cutoffs[0].below == 13.5 and csi4.cutoffs[0].follow_up
     assert csi4.scoring == "sum"
@@ -77,29 +92,57 @@ def _checkin(data):
 BAD_CONTENT = [
     ("schema", lambda d: d.update(schema_version=2), r"checkin.yaml: schema_version must be 1"),
     ("no instruments", lambda d: d.pop("instruments"), r"field 'instruments' is missing"),
-    ("item without id", lambda d: _checkin(d)["subscales"][0]["items"][0].pop("id"),
-     r"subscale 'quality_time', an item: field 'id' is missing"),
-    ("duplicate item", lambda d: _checkin(d)["subscales"][1]["items"][0].update(id="qt1"),
-     r"item 'qt1': item ids must be unique"),
-    ("reversed not bool", lambda d: _checkin(d)["subscales"][0]["items"][0].update(reversed="yes"),
-     r"item 'qt1': field 'reversed' must be bool; not 'yes'"),
-    ("bad scale", lambda d: _checkin(d).update(scale="agree7"),
-     r"instrument 'checkin': field 'scale' must be one of \['agree5'\]; not 'agree7'"),
-    ("bad kind", lambda d: _checkin(d).update(kind="slider"),
-     r"field 'kind' must be one of \['items', 'picture'\]; not 'slider'"),
-    ("bad scoring", lambda d: _checkin(d).update(scoring="median"),
-     r"field 'scoring' must be one of \['mean', 'sum'\]; not 'median'"),
-    ("min above max", lambda d: d["instruments"][1].update(min=9),
-     r"instrument 'ios': field 'min' must be below 'max'"),
-    ("bad reliability", lambda d: d["instruments"][1]["reliability"].update(r=1.7),
-     r"instrument 'ios', reliability: field 'r' must be a number between 0 and 1"),
-    ("empty subscale", lambda d: _checkin(d)["subscales"][0].update(items=[]),
-     r"subscale 'quality_time': field 'items' must list at least one item"),
+    (
+        "item without id",
+        lambda d: _checkin(d)["subscales"][0]["items"][0].pop("id"),
+        r"subscale 'quality_time', an item: field 'id' is missing",
+    ),
+    (
+        "duplicate item",
+        lambda d: _checkin(d)["subscales"][1]["items"][0].update(id="qt1"),
+        r"item 'qt1': item ids must be unique",
+    ),
+    (
+        "reversed not bool",
+        lambda d: _checkin(d)["subscales"][0]["items"][0].update(reversed="yes"),
+        r"item 'qt1': field 'reversed' must be bool; not 'yes'",
+    ),
+    (
+        "bad scale",
+        lambda d: _checkin(d).update(scale="agree7"),
+        r"instrument 'checkin': field 'scale' must be one of \['agree5'\]; not 'agree7'",
+    ),
+    (
+        "bad kind",
+        lambda d: _checkin(d).update(kind="slider"),
+        r"field 'kind' must be one of \['items', 'picture'\]; not 'slider'",
+    ),
+    (
+        "bad scoring",
+        lambda d: _checkin(d).update(scoring="median"),
+        r"field 'scoring' must be one of \['mean', 'sum'\]; not 'median'",
+    ),
+    (
+        "min above max",
+        lambda d: d["instruments"][1].update(min=9),
+        r"instrument 'ios': field 'min' must be below 'max'",
+    ),
+    (
+        "bad reliability",
+        lambda d: d["instruments"][1]["reliability"].update(r=1.7),
+        r"instrument 'ios', reliability: field 'r' must be a number between 0 and 1",
+    ),
+    (
+        "empty subscale",
+        lambda d: _checkin(d)["subscales"][0].update(items=[]),
+        r"subscale 'quality_time': field 'items' must list at least one item",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("change", "message"), [c[1:] for c in BAD_CONTENT],
-                         ids=[c[0] for c in BAD_CONTENT])
+@pytest.mark.parametrize(
+    ("change", "message"), [c[1:] for c in BAD_CONTENT], ids=[c[0] for c in BAD_CONTENT]
+)
 def test_malformed_content_names_the_file_the_entry_and_the_field(tmp_path, change, message):
     with pytest.raises(ContentError, match=message):
         load_checkin(_broken(tmp_path, change))

@@ -48,7 +48,7 @@ BAD_FILES = [
     ("only blank lines", "a.csv", text("\n\n  \n"), "the file is empty"),
     ("header only", "a.csv", text(HEAD), "a header row but no rows of answers"),
     ("tab separated", "a.csv", text("couple_code\tpartner\tphase\tqt1\n{c}\tA\tbefore\t4\n"),
-     "no couple code column found in row 1"),
+     "row 1 reads as one single column 'couple_code\\tpartner\\tphase\\tqt1': the file must be comma or semicolon separated"),
     ("unknown item", "a.csv", text("couple_code,partner,phase,qt9\n{c},A,before,4\n"),
      "row 1, column D 'qt9': not a question of the check-in"),
     ("out of range", "a.csv", text(HEAD + "{c},A,before,7\n"),
@@ -83,7 +83,7 @@ BAD_FILES = [
     ("Windows-1252 header, bad answer", "a.csv",
      text(f"Timestamp;Couple code;Partner;Phase;{EMPATHY.replace(chr(39), '’')}\n"
           "21/11/2026 10:02;{c};B;after;9\n", "cp1252"),
-     "column E \"I try to see things from my partner’s ...\": '9' is out of range"),
+     "column E 'I try to see things from my partner’s...': '9' is out of range"),
     ("bad yes/no answer", "a.csv", text("couple_code,partner,phase,wants_to_talk\n"
                                         "{c},A,before,maybe\n"),
      "'maybe' is not yes or no: allowed yes, no, or blank"),

@@ -9,16 +9,32 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "workshop_kit"
-PURE = ["errors", "content", "store", "session", "scoring", "tally", "couple", "results",
-        "summary", "demo", "values", "appreciation", "exercises", "importers"]
+PURE = [
+    "errors",
+    "content",
+    "store",
+    "session",
+    "scoring",
+    "tally",
+    "couple",
+    "results",
+    "summary",
+    "demo",
+    "values",
+    "appreciation",
+    "exercises",
+    "importers",
+]
 
 
 @pytest.mark.parametrize("module", PURE)
 def test_pure_modules_do_not_import_drawing_or_widgets(module):
     if not (PACKAGE / f"{module}.py").exists():
         pytest.fail(f"workshop_kit/{module}.py is listed as pure logic but does not exist")
-    code = (f"import sys, workshop_kit.{module}; "
-            "bad = [m for m in ('matplotlib', 'ipywidgets') if m in sys.modules]; "
-            "print(','.join(bad))")
+    code = (
+        f"import sys, workshop_kit.{module}; "
+        "bad = [m for m in ('matplotlib', 'ipywidgets') if m in sys.modules]; "
+        "print(','.join(bad))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"workshop_kit.{module} imports {out.stdout.strip()}"

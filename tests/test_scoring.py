@@ -17,8 +17,9 @@ CHECKIN = CONTENT.instrument("checkin")
 
 
 def answers(rows):
-    return pd.DataFrame(rows, columns=["couple_code", "partner", "phase", "instrument", "item_id",
-                                       "value"])
+    return pd.DataFrame(
+        rows, columns=["couple_code", "partner", "phase", "instrument", "item_id", "value"]
+    )
 
 
 def theme(frame, sub, partner="A", phase="before"):
@@ -28,24 +29,34 @@ def theme(frame, sub, partner="A", phase="before"):
 
 def test_theme_score_is_the_mean_of_answered_items_with_reversed_items_mirrored():
     # communication: co1, co2, co3 (reversed). 5, 3, and co3 = 2 → scored 4. Mean = 4.
-    frame = scoring.subscale_scores(answers([
-        ("C1", "A", "before", "checkin", "co1", 5.0),
-        ("C1", "A", "before", "checkin", "co2", 3.0),
-        ("C1", "A", "before", "checkin", "co3", 2.0),
-    ]), CHECKIN)
+    frame = scoring.subscale_scores(
+        answers(
+            [
+                ("C1", "A", "before", "checkin", "co1", 5.0),
+                ("C1", "A", "before", "checkin", "co2", 3.0),
+                ("C1", "A", "before", "checkin", "co3", 2.0),
+            ]
+        ),
+        CHECKIN,
+    )
     row = theme(frame, "communication")
     assert row.score == pytest.approx(4.0)
     assert (row.n_answered, row.n_items) == (3, 3)
 
 
 def test_skipped_is_never_zero_and_too_few_answers_give_no_score():
-    frame = scoring.subscale_scores(answers([
-        ("C1", "A", "before", "checkin", "co1", 4.0),
-        ("C1", "A", "before", "checkin", "co2", None),  # skipped
-        ("C1", "A", "before", "checkin", "co3", None),  # skipped
-        ("C1", "A", "before", "checkin", "qt1", 2.0),
-        ("C1", "A", "before", "checkin", "qt2", None),
-    ]), CHECKIN)
+    frame = scoring.subscale_scores(
+        answers(
+            [
+                ("C1", "A", "before", "checkin", "co1", 4.0),
+                ("C1", "A", "before", "checkin", "co2", None),  # skipped
+                ("C1", "A", "before", "checkin", "co3", None),  # skipped
+                ("C1", "A", "before", "checkin", "qt1", 2.0),
+                ("C1", "A", "before", "checkin", "qt2", None),
+            ]
+        ),
+        CHECKIN,
+    )
     # communication: 1 of 3 answered, the rule needs 2 (half, rounded up) → no score
     assert math.isnan(theme(frame, "communication").score)
     # quality time: 1 of 2 answered is enough; the skipped item does not pull it to 1.0
@@ -54,8 +65,12 @@ def test_skipped_is_never_zero_and_too_few_answers_give_no_score():
 
 def test_csi4_total_and_cutoff():
     csi4 = CONTENT.instrument("csi4")
-    rows = [("C1", "A", "before", "csi4", f"csi4_{i}", v) for i, v in zip(range(1, 5), [6, 5, 5, 5])]
-    rows += [("C1", "B", "before", "csi4", f"csi4_{i}", v) for i, v in zip(range(1, 5), [4, 3, 3, 3])]
+    rows = [
+        ("C1", "A", "before", "csi4", f"csi4_{i}", v) for i, v in zip(range(1, 5), [6, 5, 5, 5])
+    ]
+    rows += [
+        ("C1", "B", "before", "csi4", f"csi4_{i}", v) for i, v in zip(range(1, 5), [4, 3, 3, 3])
+    ]
     rows += [("C2", "A", "before", "csi4", f"csi4_{i}", v) for i, v in zip(range(1, 4), [4, 3, 3])]
     totals = scoring.instrument_totals(answers(rows), csi4).set_index(["couple_code", "partner"])
     assert totals.loc[("C1", "A"), "total"] == 21 and not totals.loc[("C1", "A"), "follow_up"]
@@ -83,13 +98,17 @@ def test_reliable_change_without_reliability_gives_no_category():
 
 
 def test_partner_agreement_counts_items_both_answer_positively_with_reversals():
-    frame = answers([
-        ("C1", "A", "before", "checkin", "vu1", 5.0), ("C1", "B", "before", "checkin", "vu1", 4.0),
-        # vu2 is reversed: 1 means "not true that I hide worries" → scored 5, positive
-        ("C1", "A", "before", "checkin", "vu2", 1.0), ("C1", "B", "before", "checkin", "vu2", 4.0),
-        # only one partner answered ec1: not counted
-        ("C1", "A", "before", "checkin", "ec1", 5.0),
-    ])
+    frame = answers(
+        [
+            ("C1", "A", "before", "checkin", "vu1", 5.0),
+            ("C1", "B", "before", "checkin", "vu1", 4.0),
+            # vu2 is reversed: 1 means "not true that I hide worries" → scored 5, positive
+            ("C1", "A", "before", "checkin", "vu2", 1.0),
+            ("C1", "B", "before", "checkin", "vu2", 4.0),
+            # only one partner answered ec1: not counted
+            ("C1", "A", "before", "checkin", "ec1", 5.0),
+        ]
+    )
     out = scoring.partner_agreement(frame, CHECKIN).set_index("subscale")
     assert out.loc["vulnerability", "agreement"] == 0.5
     assert out.loc["vulnerability", "n_items"] == 2
@@ -102,9 +121,15 @@ def test_cronbach_alpha_matches_the_hand_worked_example():
 
 
 def test_couple_scores_hide_individual_scores_without_both_consents():
-    scores = pd.DataFrame({"couple_code": "C1", "partner": ["A", "B", "A", "B"],
-                           "phase": ["before", "before", "after", "after"],
-                           "subscale": "trust", "score": [3.0, 4.0, 4.0, 5.0]})
+    scores = pd.DataFrame(
+        {
+            "couple_code": "C1",
+            "partner": ["A", "B", "A", "B"],
+            "phase": ["before", "before", "after", "after"],
+            "subscale": "trust",
+            "score": [3.0, 4.0, 4.0, 5.0],
+        }
+    )
     both = couple_scores(scores, "C1", True, True).set_index("phase")
     assert both.loc["after", "partner_a"] == 4.0 and both.loc["after", "partner_b"] == 5.0
     one = couple_scores(scores, "C1", True, False).set_index("phase")
@@ -122,14 +147,18 @@ def test_sample_reliability_warns_for_small_groups(demo_session):
     comm = rel.loc[("checkin", "communication")]
     assert 0 < comm["reliability"] < 1 and comm["sd"] > 0
     assert comm["warning"] is None  # 24 participants
-    small = scoring.sample_reliability(results.answers[results.answers.couple_code.isin(
-        demo_session.couple_codes()[:2])], CHECKIN, results.theme_scores)
+    small = scoring.sample_reliability(
+        results.answers[results.answers.couple_code.isin(demo_session.couple_codes()[:2])],
+        CHECKIN,
+        results.theme_scores,
+    )
     assert small["warning"].notna().all()
 
 
 def test_room_means_suppress_groups_under_k():
-    scores = pd.DataFrame({"subscale": ["a"] * 3 + ["b"] * 2, "phase": "before",
-                           "score": [1.0, 2.0, 3.0, 5.0, 5.0]})
+    scores = pd.DataFrame(
+        {"subscale": ["a"] * 3 + ["b"] * 2, "phase": "before", "score": [1.0, 2.0, 3.0, 5.0, 5.0]}
+    )
     out = room_means(scores, ["subscale", "phase"], "score", k=3).set_index("subscale")
     assert out.loc["a", "mean"] == 2.0 and not out.loc["a", "suppressed"]
     assert math.isnan(out.loc["b", "mean"]) and out.loc["b", "suppressed"]

@@ -19,7 +19,14 @@ def test_unknown_couple_code_is_refused_and_nothing_is_written(session):
     [
         ("C", "before", "checkin", "qt1", 4, r"partner must be one of \['A', 'B'\]; not 'C'"),
         ("A", "during", "checkin", "qt1", 4, r"phase must be one of \['before', 'after'\]"),
-        ("A", "before", "quiz", "qt1", 4, r"instrument must be one of \['checkin', 'ios', 'csi4'\]"),
+        (
+            "A",
+            "before",
+            "quiz",
+            "qt1",
+            4,
+            r"instrument must be one of \['checkin', 'ios', 'csi4'\]",
+        ),
         ("A", "before", "checkin", "zz9", 4, r"item of checkin must be one of \['qt1'"),
         ("A", "before", "checkin", "qt1", 6, r"whole number from 1 to 5; not 6"),
         ("A", "before", "checkin", "qt1", 0, r"whole number from 1 to 5; not 0"),
@@ -86,7 +93,9 @@ def test_entries_keep_the_latest_value_and_can_be_withdrawn(session):
     session.put_entry("test_kind", "x", {"a": 2}, code, "A")
     session.put_entry("test_kind", "y", "kept", code, "A")
     assert [(e.key, e.value) for e in session.entries("test_kind", code, "A")] == [
-        ("x", {"a": 2}), ("y", "kept")]
+        ("x", {"a": 2}),
+        ("y", "kept"),
+    ]
     session.put_entry("test_kind", "x", None, code, "A")
     assert [e.key for e in session.entries("test_kind")] == ["y"]
 

@@ -79,8 +79,9 @@ def test_truncated_store_is_refused_with_a_clear_message(tmp_path):
 def test_an_older_store_is_migrated(tmp_path, monkeypatch):
     path = tmp_path / "s.sqlite"
     Session.create(path, title="T", couples=1, seed=1).close()
-    monkeypatch.setattr(store_mod, "MIGRATIONS",
-                        [*store_mod.MIGRATIONS, "CREATE TABLE extra (x TEXT)"])
+    monkeypatch.setattr(
+        store_mod, "MIGRATIONS", [*store_mod.MIGRATIONS, "CREATE TABLE extra (x TEXT)"]
+    )
     monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
     store = Store.open(path)
     assert store.schema_version() == 2
@@ -124,8 +125,9 @@ KILL_SCRIPT = textwrap.dedent(
 def test_killing_the_process_right_after_an_answer_loses_nothing(tmp_path):
     path = tmp_path / "s.sqlite"
     Session.create(path, title="T", couples=1, seed=1).close()
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(path)],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(path)], stdout=subprocess.PIPE, text=True
+    )
     confirmed = -1
     for line in proc.stdout:
         confirmed = int(line)

@@ -1,2 +1,3 @@
 """Couples Workshop Kit."""
+
 __version__ = "0.1.0"

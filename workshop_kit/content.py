@@ -205,7 +205,9 @@ def _instrument(entry: dict, scales: dict, where_file: str) -> Instrument:
     where = f"{where_file}, instrument {inst_id!r}"
     kind = require(entry, "kind", str, where)
     if kind not in ("items", "picture"):
-        raise ContentError(f"{where}: field 'kind' must be one of ['items', 'picture']; not {kind!r}")
+        raise ContentError(
+            f"{where}: field 'kind' must be one of ['items', 'picture']; not {kind!r}"
+        )
     reliability = None
     if "reliability" in entry:
         rel = require(entry, "reliability", dict, where)
@@ -245,7 +247,9 @@ def _instrument(entry: dict, scales: dict, where_file: str) -> Instrument:
         scale = scales[scale_id]
     scoring = require(entry, "scoring", str, where, default="mean")
     if scoring not in ("mean", "sum"):
-        raise ContentError(f"{where}: field 'scoring' must be one of ['mean', 'sum']; not {scoring!r}")
+        raise ContentError(
+            f"{where}: field 'scoring' must be one of ['mean', 'sum']; not {scoring!r}"
+        )
     subscales = []
     seen: set[str] = set()
     for sub in require(entry, "subscales", list, where):
@@ -270,8 +274,13 @@ def _instrument(entry: dict, scales: dict, where_file: str) -> Instrument:
                 raise ContentError(f"{iw}: field 'min' must be below 'max'; not {lo}..{hi}")
             text = require(it, "text", str, iw, default=None)
             items.append(
-                Item(item_id, text.strip() if text else None, lo, hi,
-                     require(it, "reversed", bool, iw, default=False))
+                Item(
+                    item_id,
+                    text.strip() if text else None,
+                    lo,
+                    hi,
+                    require(it, "reversed", bool, iw, default=False),
+                )
             )
         if not items:
             raise ContentError(f"{sw}: field 'items' must list at least one item")
@@ -341,5 +350,7 @@ def _load_checkin_cached(path: Path, _mtime: int) -> CheckinContent:
         fw = f"{where_file}, flag {flag_id!r}"
         if not isinstance(flag, dict):
             raise ContentError(f"{fw}: must be a mapping")
-        flags.append(Flag(flag_id, require(flag, "text", str, fw), require(flag, "help", str, fw, "")))
+        flags.append(
+            Flag(flag_id, require(flag, "text", str, fw), require(flag, "help", str, fw, ""))
+        )
     return CheckinContent(tuple(instruments), tuple(flags), path)

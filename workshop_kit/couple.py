@@ -23,8 +23,9 @@ def show_individual(consent_a: bool, consent_b: bool) -> bool:
     return bool(consent_a and consent_b)
 
 
-def couple_scores(scores: pd.DataFrame, couple_code: str, consent_a: bool,
-                  consent_b: bool) -> pd.DataFrame:
+def couple_scores(
+    scores: pd.DataFrame, couple_code: str, consent_a: bool, consent_b: bool
+) -> pd.DataFrame:
     """One couple's scores per phase and subscale, with what each reader may see.
 
     Returns ``phase, subscale, partner_a, partner_b, couple_mean, n_partners`` where
@@ -34,9 +35,11 @@ def couple_scores(scores: pd.DataFrame, couple_code: str, consent_a: bool,
     >>> scores = pd.DataFrame({"couple_code": "X1", "partner": ["A", "B", "A"],
     ...     "phase": ["before", "before", "after"], "subscale": "trust",
     ...     "score": [4.0, 3.0, 5.0]})
-    >>> couple_scores(scores, "X1", consent_a=False, consent_b=True)[
-    ...     ["phase", "couple_mean", "n_partners"]].to_dict("records")
-    [{'phase': 'after', 'couple_mean': nan, 'n_partners': 1}, {'phase': 'before', 'couple_mean': 3.5, 'n_partners': 2}]
+    >>> table = couple_scores(scores, "X1", consent_a=False, consent_b=True)
+    >>> for row in table[["phase", "couple_mean", "n_partners"]].to_dict("records"):
+    ...     print(row)
+    {'phase': 'after', 'couple_mean': nan, 'n_partners': 1}
+    {'phase': 'before', 'couple_mean': 3.5, 'n_partners': 2}
     """
     mine = scores[scores["couple_code"] == couple_code]
     if "subscale" not in mine.columns:

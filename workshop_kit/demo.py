@@ -10,13 +10,12 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+from .appreciation import populate_appreciation
 from .exercises import populate_exercises
 from .session import PARTNERS, Answer, Session
-from .store import SOURCES
 from .values_session import populate_values
 
 DemoStep = Callable[[Session, random.Random], None]
-assert "demo" in SOURCES  # demo rows are marked as such in the store
 
 
 def _clip(value: float, lo: int, hi: int) -> int:
@@ -90,6 +89,7 @@ def populate_support(session: Session, rng: random.Random) -> None:
 DEMO_STEPS: list[DemoStep] = [populate_checkin, populate_support]
 DEMO_STEPS.append(populate_exercises)
 DEMO_STEPS.append(populate_values)
+DEMO_STEPS.append(populate_appreciation)
 
 
 def build_demo(path: Path | str, couples: int = 12, seed: int = 7,

@@ -274,10 +274,10 @@ class ListeningRound:
     >>> rnd.start(); now[0] = 15.0
     >>> (rnd.speaker, rnd.step, rnd.remaining())
     ('A', 'speak', 45)
-    >>> rnd.switch_turn()
+    >>> rnd.switch_turn()  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    workshop_kit.errors.InputError: the listener reflects back before replying: go on to 'Reflect back' before switching turns
+    workshop_kit.errors.InputError: the listener reflects back before replying: ...
     >>> rnd.next_step(); rnd.switch_turn()
     >>> (rnd.speaker, rnd.listener, rnd.step, rnd.turns_completed)
     ('B', 'A', 'speak', 1)
@@ -410,10 +410,10 @@ def parse_time(value: Any, where: str = "time") -> str:
 
     >>> parse_time("7:30"), parse_time("19.05")
     ('07:30', '19:05')
-    >>> parse_time("7pm")
+    >>> parse_time("7pm")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    workshop_kit.errors.InputError: time must be written HH:MM on a 24-hour clock, such as 19:30; not '7pm'
+    workshop_kit.errors.InputError: time must be written HH:MM on a 24-hour clock, ...; not '7pm'
     """
     match = TIME_PATTERN.match(str(value)) if value is not None else None
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
@@ -590,10 +590,10 @@ def check_calm_down_plan(signal: str, break_minutes: int, come_back: str,
 
     >>> check_calm_down_plan("pause_word", 20, "i_come_back").break_minutes
     20
-    >>> check_calm_down_plan("pause_word", 5, "i_come_back")
+    >>> check_calm_down_plan("pause_word", 5, "i_come_back")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    workshop_kit.errors.InputError: break length (minutes) must be one of [15, 20, 30, 45, 60]; not 5
+    workshop_kit.errors.InputError: break length (minutes) must be one of [15, ..., 60]; not 5
     """
     content = content or load_exercises().calm_down
     signal_words = _pick(content.signals, signal, signal_text, "signal", content.own_max_length)

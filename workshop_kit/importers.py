@@ -489,6 +489,13 @@ def _read_table(
         header = next(rows)
     except csv.Error as exc:
         raise _reject(file_name, f"row 1 cannot be read as CSV ({exc})") from None
+    if len(header) == 1 and vocab.column(0, header[0]) is None:
+        shown = header[0] if len(header[0]) <= 50 else header[0][:47] + "..."
+        raise _reject(
+            file_name,
+            f"row 1 reads as one single column {shown!r}: the file must be comma or "
+            "semicolon separated, with couple_code, partner, phase and the questions as headers",
+        )
     return header, rows
 
 

@@ -23,8 +23,11 @@ def sessions_dir() -> Path:
         folder = Path(env)
     else:
         checkout = Path(__file__).resolve().parents[1]
-        folder = checkout / "sessions" if (checkout / "pyproject.toml").exists() \
+        folder = (
+            checkout / "sessions"
+            if (checkout / "pyproject.toml").exists()
             else Path.home() / "workshop-kit-sessions"
+        )
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder
 

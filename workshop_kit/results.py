@@ -27,9 +27,13 @@ class CheckinResults:
     answers: pd.DataFrame
     theme_scores: pd.DataFrame  # couple_code, partner, phase, subscale, score, n_answered, n_items
     ios: pd.DataFrame  # couple_code, partner, phase, score
-    totals: dict[str, pd.DataFrame]  # instrument id -> couple_code, partner, phase, total, band, ...
+    totals: dict[
+        str, pd.DataFrame
+    ]  # instrument id -> couple_code, partner, phase, total, band, ...
     reliability: pd.DataFrame  # measure, subscale, reliability, sd, n, source, warning
-    changes: pd.DataFrame  # measure, couple_code, partner, subscale, before, after, change, rci, ...
+    changes: (
+        pd.DataFrame
+    )  # measure, couple_code, partner, subscale, before, after, change, rci, ...
     agreement: pd.DataFrame  # couple_code, phase, subscale, agreement, n_items
     subscale_names: dict[str, str]
 
@@ -52,9 +56,12 @@ def checkin_results(session: Session) -> CheckinResults:
     ios = scoring.picture_scores(answers, ios_inst)
     totals = {}
     for inst in content.instruments:
-        if inst.kind == "items" and inst.scoring == "sum":
-            if (answers["instrument"] == inst.id).any():
-                totals[inst.id] = scoring.instrument_totals(answers, inst)
+        if (
+            inst.kind == "items"
+            and inst.scoring == "sum"
+            and (answers["instrument"] == inst.id).any()
+        ):
+            totals[inst.id] = scoring.instrument_totals(answers, inst)
     names = {sub.id: sub.name for sub in checkin.subscales}
     names[IOS_ID] = ios_inst.name
     names.update({inst_id: content.instrument(inst_id).name for inst_id in totals})
@@ -133,13 +140,25 @@ def follow_up_list(session: Session, results: CheckinResults | None = None) -> p
         for row in scores.itertuples():
             band = scoring.band_for(row.score, sub.bands)
             if band is not None and band.follow_up:
-                rows.append((row.couple_code, row.partner, row.phase,
-                             f"{sub.name}: {band.name.lower()} ({row.score:.1f})"))
+                rows.append(
+                    (
+                        row.couple_code,
+                        row.partner,
+                        row.phase,
+                        f"{sub.name}: {band.name.lower()} ({row.score:.1f})",
+                    )
+                )
     for inst_id, totals in results.totals.items():
         name = session.content.instrument(inst_id).name
         for row in totals[totals["follow_up"]].itertuples():
-            rows.append((row.couple_code, row.partner, row.phase,
-                         f"{name} total {row.total:g}: {row.band.lower()}"))
+            rows.append(
+                (
+                    row.couple_code,
+                    row.partner,
+                    row.phase,
+                    f"{name} total {row.total:g}: {row.band.lower()}",
+                )
+            )
     for entry in session.entries("flag", key="wants_to_talk"):
         if entry.value:
             rows.append((entry.couple_code, entry.partner, "any", "would like to talk to someone"))
@@ -166,23 +185,27 @@ def room_change(results: CheckinResults, k: int) -> pd.DataFrame:
         n = len(group)
         counts = group["category"].value_counts()
 
-        def count(category: str) -> float:
+        def count(category: str, counts=counts) -> float:
             c = int(counts.get(category, 0))
             return float(c) if c >= k or c == 0 else float("nan")
 
         hidden = n < k
-        rows.append({
-            "measure": measure, "subscale": sub, "n": n,
-            "mean_before": float("nan") if hidden else float(group["before"].mean()),
-            "mean_after": float("nan") if hidden else float(group["after"].mean()),
-            "mean_change": float("nan") if hidden else mean,
-            "ci_low": float("nan") if hidden else lo,
-            "ci_high": float("nan") if hidden else hi,
-            "improved": float("nan") if hidden else count("improved"),
-            "no_change": float("nan") if hidden else count("no reliable change"),
-            "worsened": float("nan") if hidden else count("worsened"),
-            "suppressed": hidden,
-        })
+        rows.append(
+            {
+                "measure": measure,
+                "subscale": sub,
+                "n": n,
+                "mean_before": float("nan") if hidden else float(group["before"].mean()),
+                "mean_after": float("nan") if hidden else float(group["after"].mean()),
+                "mean_change": float("nan") if hidden else mean,
+                "ci_low": float("nan") if hidden else lo,
+                "ci_high": float("nan") if hidden else hi,
+                "improved": float("nan") if hidden else count("improved"),
+                "no_change": float("nan") if hidden else count("no reliable change"),
+                "worsened": float("nan") if hidden else count("worsened"),
+                "suppressed": hidden,
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -43,9 +43,15 @@ def subscale_scores(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFra
     """
     items = pd.DataFrame(
         [
-            {"subscale": sub.id, "item_id": item.id, "reversed": item.reversed,
-             "lo": item.min, "hi": item.max}
-            for sub in instrument.subscales for item in sub.items
+            {
+                "subscale": sub.id,
+                "item_id": item.id,
+                "reversed": item.reversed,
+                "lo": item.min,
+                "hi": item.max,
+            }
+            for sub in instrument.subscales
+            for item in sub.items
         ]
     )
     n_items = items.groupby("subscale").size().rename("n_items")
@@ -66,7 +72,9 @@ def subscale_scores(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFra
         needed = np.ceil(out["n_items"] * instrument.min_answered - 1e-9)
         out["score"] = out["mean"].where(out["n_answered"] >= needed)
     order = {sub.id: i for i, sub in enumerate(instrument.subscales)}
-    out = out.sort_values([*KEYS, "subscale"], key=lambda s: s.map(order) if s.name == "subscale" else s)
+    out = out.sort_values(
+        [*KEYS, "subscale"], key=lambda s: s.map(order) if s.name == "subscale" else s
+    )
     return out[[*KEYS, "subscale", "score", "n_answered", "n_items"]].reset_index(drop=True)
 
 
@@ -251,9 +259,13 @@ def partner_agreement(answers: pd.DataFrame, instrument: Instrument) -> pd.DataF
     mine = answers[(answers["instrument"] == instrument.id) & answers["value"].notna()]
     items = {item.id: (sub.id, item) for sub in instrument.subscales for item in sub.items}
     mine = mine[mine["item_id"].isin(items)]
-    wide = mine.pivot_table(
-        index=["couple_code", "phase", "item_id"], columns="partner", values="value"
-    ).reindex(columns=["A", "B"]).dropna()
+    wide = (
+        mine.pivot_table(
+            index=["couple_code", "phase", "item_id"], columns="partner", values="value"
+        )
+        .reindex(columns=["A", "B"])
+        .dropna()
+    )
     for (code, phase, item_id), row in wide.iterrows():
         sub_id, item = items[item_id]
         both = item.score(row["A"]) >= threshold and item.score(row["B"]) >= threshold
@@ -265,8 +277,9 @@ def partner_agreement(answers: pd.DataFrame, instrument: Instrument) -> pd.DataF
     return out
 
 
-def sample_reliability(answers: pd.DataFrame, instrument: Instrument,
-                       scores: pd.DataFrame) -> pd.DataFrame:
+def sample_reliability(
+    answers: pd.DataFrame, instrument: Instrument, scores: pd.DataFrame
+) -> pd.DataFrame:
     """Reliability and SD used for reliable change, per subscale, with where they came from.
 
     Published figures are used where the instrument defines them; otherwise Cronbach's
@@ -295,7 +308,7 @@ def sample_reliability(answers: pd.DataFrame, instrument: Instrument,
             n = int(sub_scores.notna().sum())
         else:
             r = cronbach_alpha(table.reindex(columns=ids))
-            n = int(len(table.dropna()))
+            n = len(table.dropna())
             source = rel.source if rel else "Cronbach's alpha of this session's before answers"
         warning = None
         if n < 10:

@@ -29,8 +29,16 @@ DEFAULT_K = 3
 # Letters and digits that cannot be mistaken for one another when read aloud or written.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_PATTERN = re.compile(r"^[A-Z0-9]{2,12}$")
-ANSWER_COLUMNS = ["couple_code", "partner", "phase", "instrument", "item_id", "value",
-                  "source", "answered_at"]
+ANSWER_COLUMNS = [
+    "couple_code",
+    "partner",
+    "phase",
+    "instrument",
+    "item_id",
+    "value",
+    "source",
+    "answered_at",
+]
 
 
 @dataclass(frozen=True)
@@ -125,12 +133,21 @@ class Session:
         except ValueError:
             raise InputError(f"date must be written YYYY-MM-DD; not {date!r}") from None
         rng = random.Random(seed)
-        session_id = str(uuid.UUID(int=rng.getrandbits(128), version=4)) if seed is not None \
+        session_id = (
+            str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            if seed is not None
             else str(uuid.uuid4())
+        )
         store = Store.create(
             path,
-            {"title": title, "date": date, "k": str(k), "session_id": session_id,
-             "created_at": now(), "support_resources": "[]"},
+            {
+                "title": title,
+                "date": date,
+                "k": str(k),
+                "session_id": session_id,
+                "created_at": now(),
+                "support_resources": "[]",
+            },
         )
         session = cls(store, content)
         if couples:
@@ -289,8 +306,15 @@ class Session:
             )
         return len(rows)
 
-    def record_import(self, answers: Iterable[Answer], entries: Iterable[tuple], sha256: str,
-                      file_name: str, rows: int, source: str = "import") -> bool:
+    def record_import(
+        self,
+        answers: Iterable[Answer],
+        entries: Iterable[tuple],
+        sha256: str,
+        file_name: str,
+        rows: int,
+        source: str = "import",
+    ) -> bool:
         """Record a file's answers and (kind, key, value, couple_code, partner) entries
         together with its import marker, in one transaction.
 
@@ -303,8 +327,15 @@ class Session:
         entry_rows = []
         for kind, key, value, couple_code, partner in entries:
             code, partner = self.check_participant(couple_code, partner)
-            entry_rows.append((kind, code, partner, str(key),
-                               None if value is None else json.dumps(value, ensure_ascii=False)))
+            entry_rows.append(
+                (
+                    kind,
+                    code,
+                    partner,
+                    str(key),
+                    None if value is None else json.dumps(value, ensure_ascii=False),
+                )
+            )
         stamp = now()
         with self.store.transaction() as conn:
             if conn.execute("SELECT 1 FROM imports WHERE sha256 = ?", (sha256,)).fetchone():
@@ -319,8 +350,10 @@ class Session:
                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(*row, source, stamp) for row in entry_rows],
             )
-            conn.execute("INSERT INTO imports VALUES (?, ?, ?, ?)",
-                         (sha256, str(file_name), int(rows), stamp))
+            conn.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, ?)",
+                (sha256, str(file_name), int(rows), stamp),
+            )
         return True
 
     def answers(self, phase: str | None = None, instrument: str | None = None) -> pd.DataFrame:
@@ -347,7 +380,9 @@ class Session:
         frame["value"] = frame["value"].astype(float)
         return frame
 
-    def answered_items(self, couple_code: str, partner: str, phase: str) -> dict[tuple, float | None]:
+    def answered_items(
+        self, couple_code: str, partner: str, phase: str
+    ) -> dict[tuple, float | None]:
         """Map (instrument, item_id) -> latest value for one participant and phase."""
         code, partner = self.check_participant(couple_code, partner)
         rows = self.store.conn.execute(
@@ -359,8 +394,9 @@ class Session:
         return {(inst, item): value for inst, item, value in rows}
 
     # -- flags (consent, wants to talk) -----------------------------------------
-    def set_flag(self, couple_code: str, partner: str, flag_id: str, value: bool,
-                 source: str = "widget") -> None:
+    def set_flag(
+        self, couple_code: str, partner: str, flag_id: str, value: bool, source: str = "widget"
+    ) -> None:
         """Record a yes/no flag from the check-in (latest wins across phases)."""
         ids = [f.id for f in self.content.flags]
         if flag_id not in ids:
@@ -398,8 +434,11 @@ class Session:
         rows = []
         for kind, key, value, couple_code, partner in entries:
             if couple_code is not None:
-                couple_code, partner = self.check_participant(couple_code, partner) \
-                    if partner is not None else (self._check_couple(couple_code), None)
+                couple_code, partner = (
+                    self.check_participant(couple_code, partner)
+                    if partner is not None
+                    else (self._check_couple(couple_code), None)
+                )
             try:
                 value_json = None if value is None else json.dumps(value, ensure_ascii=False)
             except TypeError as exc:
@@ -434,8 +473,9 @@ class Session:
                 params.append(normalise_code(value) if column != "key" else value)
         rows = self.store.conn.execute(
             "SELECT kind, couple_code, partner, key, value_json, source, created_at FROM entries"
-            " WHERE id IN (SELECT MAX(id) FROM entries WHERE " + " AND ".join(where) +
-            " GROUP BY couple_code, partner, key) ORDER BY id",
+            " WHERE id IN (SELECT MAX(id) FROM entries WHERE "
+            + " AND ".join(where)
+            + " GROUP BY couple_code, partner, key) ORDER BY id",
             params,
         ).fetchall()
         return [
@@ -456,6 +496,7 @@ def _item_range(instrument: Instrument, item_id: str) -> tuple[int, int]:
     try:
         item = instrument.item(item_id)
     except KeyError:
-        raise one_of(f"item of {instrument.id}", item_id, [i.id for i in instrument.items]) \
-            from None
+        raise one_of(
+            f"item of {instrument.id}", item_id, [i.id for i in instrument.items]
+        ) from None
     return item.min, item.max

@@ -13,7 +13,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import StoreError
@@ -71,7 +71,7 @@ MIGRATIONS: list[str] = [
 
 def now() -> str:
     """The current UTC time as an ISO 8601 string with microseconds."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -141,7 +141,9 @@ class Store:
             with path.open("rb") as fh:
                 header = fh.read(16)
         except OSError as exc:
-            raise StoreError(f"cannot read the session store {str(path)!r}: {exc.strerror}") from exc
+            raise StoreError(
+                f"cannot read the session store {str(path)!r}: {exc.strerror}"
+            ) from exc
         if header != b"SQLite format 3\x00":
             raise StoreError(f"{str(path)!r} is not a session store (not an SQLite file)")
         try:
@@ -149,7 +151,9 @@ class Store:
             store = cls(path, conn)
             version = store.schema_version()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"the session store {str(path)!r} is damaged or unreadable: {exc}") from exc
+            raise StoreError(
+                f"the session store {str(path)!r} is damaged or unreadable: {exc}"
+            ) from exc
         if version > SCHEMA_VERSION:
             conn.close()
             raise StoreError(
@@ -201,7 +205,8 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction():
             self.conn.execute(
-                "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                "INSERT INTO meta VALUES (?, ?)"
+                " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
 

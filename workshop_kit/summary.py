@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import exercises, values_session
 from . import results as checkin_results_mod
+from .appreciation import appreciation_summary
 from .session import Session
 
 Section = Callable[[Session], Any]
@@ -52,6 +53,7 @@ SUMMARY_SECTIONS: dict[str, Section] = {
     "checkin": checkin_section,
     "exercises": exercises.summary_section,
     "values": values_session.values_summary_section,
+    "appreciation": appreciation_summary,
 }
 
 

@@ -50,8 +50,10 @@ def room_means(frame: pd.DataFrame, by: list[str], value: str, k: int) -> pd.Dat
     >>> scores = pd.DataFrame({"phase": ["before"] * 4 + ["after"] * 2,
     ...                        "score": [3.0, 4.0, 5.0, 4.0, 4.0, 5.0]})
     >>> out = room_means(scores, ["phase"], "score", k=3)
-    >>> out[["phase", "n", "mean", "suppressed"]].to_dict("records")
-    [{'phase': 'after', 'n': 2, 'mean': nan, 'suppressed': True}, {'phase': 'before', 'n': 4, 'mean': 4.0, 'suppressed': False}]
+    >>> for row in out[["phase", "n", "mean", "suppressed"]].to_dict("records"):
+    ...     print(row)
+    {'phase': 'after', 'n': 2, 'mean': nan, 'suppressed': True}
+    {'phase': 'before', 'n': 4, 'mean': 4.0, 'suppressed': False}
     """
     k = check_k(k)
     rows = []
@@ -82,8 +84,9 @@ def suppress_counts(counts: pd.DataFrame, k: int, count: str = "n") -> pd.DataFr
     return out
 
 
-def fold_small(contributors: pd.DataFrame, label: str, k: int,
-               weight: str | None = None, other: str = OTHER) -> pd.DataFrame:
+def fold_small(
+    contributors: pd.DataFrame, label: str, k: int, weight: str | None = None, other: str = OTHER
+) -> pd.DataFrame:
     """Fold labels with fewer than ``k`` distinct contributors into ``other``.
 
     ``contributors`` has one row per contribution with a ``contributor`` column (who gave
@@ -107,8 +110,16 @@ def fold_small(contributors: pd.DataFrame, label: str, k: int,
     folded = data[data[label].isin(small)]
     if not folded.empty and folded["contributor"].nunique() >= k:
         kept = pd.concat(
-            [kept, pd.DataFrame({label: [other], "contributors": [folded["contributor"].nunique()],
-                                 "total": [folded["_w"].sum()]})],
+            [
+                kept,
+                pd.DataFrame(
+                    {
+                        label: [other],
+                        "contributors": [folded["contributor"].nunique()],
+                        "total": [folded["_w"].sum()],
+                    }
+                ),
+            ],
             ignore_index=True,
         )
     kept = kept.sort_values(["total", label], ascending=[False, True], kind="stable")

@@ -29,8 +29,13 @@ def _isnan(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def couple_themes(table: pd.DataFrame, names: dict[str, str], ax=None, scale=(1, 5),
-                  title: str = "Our connection, before and after"):
+def couple_themes(
+    table: pd.DataFrame,
+    names: dict[str, str],
+    ax=None,
+    scale=(1, 5),
+    title: str = "Our connection, before and after",
+):
     """A dumbbell per theme: the couple's "before" (grey circle) to "after" (blue diamond).
 
     ``table`` is :func:`workshop_kit.couple.couple_scores` for one couple. Where
@@ -48,24 +53,42 @@ def couple_themes(table: pd.DataFrame, names: dict[str, str], ax=None, scale=(1,
     for sub in order:
         before, after = wide.loc[sub, "before"], wide.loc[sub, "after"]
         if not _isnan(before) and not _isnan(after):
-            ax.plot([before, after], [y[sub], y[sub]], color=LIGHT_GREY, linewidth=6,
-                    solid_capstyle="round", zorder=1)
+            ax.plot(
+                [before, after],
+                [y[sub], y[sub]],
+                color=LIGHT_GREY,
+                linewidth=6,
+                solid_capstyle="round",
+                zorder=1,
+            )
     for phase in ("before", "after"):
         values = wide[phase]
         present = values.dropna()
         # "before" drawn larger so it still shows when "after" lands on the same value
-        ax.scatter(present.values, [y[s] for s in present.index],
-                   s=300 if phase == "before" else 170,
-                   marker=PHASE_MARKERS[phase], color=PHASE_COLOURS[phase],
-                   edgecolor=INK, linewidth=0.8, zorder=3, label=f"{phase.capitalize()} (the two of you)")
+        ax.scatter(
+            present.values,
+            [y[s] for s in present.index],
+            s=300 if phase == "before" else 170,
+            marker=PHASE_MARKERS[phase],
+            color=PHASE_COLOURS[phase],
+            edgecolor=INK,
+            linewidth=0.8,
+            zorder=3,
+            label=f"{phase.capitalize()} (the two of you)",
+        )
     individual = table[table["phase"] == "after"]
     for partner, column in (("A", "partner_a"), ("B", "partner_b")):
         present = individual.dropna(subset=[column])
         if not present.empty:
-            ax.scatter(present[column], [y[s] + (0.22 if partner == "A" else -0.22)
-                                         for s in present["subscale"]],
-                       s=60, marker=PARTNER_MARKERS[partner], color=PARTNER_COLOURS[partner],
-                       zorder=2, label=f"Partner {partner}, after")
+            ax.scatter(
+                present[column],
+                [y[s] + (0.22 if partner == "A" else -0.22) for s in present["subscale"]],
+                s=60,
+                marker=PARTNER_MARKERS[partner],
+                color=PARTNER_COLOURS[partner],
+                zorder=2,
+                label=f"Partner {partner}, after",
+            )
     ax.set_yticks(range(len(rows)), [names[s] for s in rows])
     ax.set_xlim(scale[0] - 0.2, scale[1] + 0.2)
     ax.set_xticks(range(scale[0], scale[1] + 1))
@@ -91,10 +114,25 @@ def total_against_cutoff(table: pd.DataFrame, instrument, ax=None, title: str | 
         if band.below is not None:
             ax.axvspan(lo, band.below, color="#F2E6D9", zorder=0)
             ax.axvline(band.below, color=GREY, linestyle="--", linewidth=1.5)
-            ax.text(band.below, 1.02, f" cut-off {band.below:g}", transform=ax.get_xaxis_transform(),
-                    ha="left", va="bottom", color=GREY, fontsize="small")
-            ax.text(lo + 0.3, 1.45, f"Below {band.below:g}: {band.name.lower()}", ha="left",
-                    va="center", color=INK, fontsize="small")
+            ax.text(
+                band.below,
+                1.02,
+                f" cut-off {band.below:g}",
+                transform=ax.get_xaxis_transform(),
+                ha="left",
+                va="bottom",
+                color=GREY,
+                fontsize="small",
+            )
+            ax.text(
+                lo + 0.3,
+                1.45,
+                f"Below {band.below:g}: {band.name.lower()}",
+                ha="left",
+                va="center",
+                color=INK,
+                fontsize="small",
+            )
     rows = {"before": 1, "after": 0}
     for phase, yrow in rows.items():
         found = table[table["phase"] == phase]
@@ -104,13 +142,27 @@ def total_against_cutoff(table: pd.DataFrame, instrument, ax=None, title: str | 
         if not _isnan(row["partner_a"]) or not _isnan(row["partner_b"]):
             for partner, column, dy in (("A", "partner_a", 0.15), ("B", "partner_b", -0.15)):
                 if not _isnan(row[column]):
-                    ax.scatter(row[column], yrow + dy, s=140, marker=PARTNER_MARKERS[partner],
-                               color=PARTNER_COLOURS[partner], edgecolor=INK, zorder=3,
-                               label=f"Partner {partner}" if phase == "before" else None)
+                    ax.scatter(
+                        row[column],
+                        yrow + dy,
+                        s=140,
+                        marker=PARTNER_MARKERS[partner],
+                        color=PARTNER_COLOURS[partner],
+                        edgecolor=INK,
+                        zorder=3,
+                        label=f"Partner {partner}" if phase == "before" else None,
+                    )
         elif not _isnan(row["couple_mean"]):
-            ax.scatter(row["couple_mean"], yrow, s=170, marker=PHASE_MARKERS[phase],
-                       color=PHASE_COLOURS[phase], edgecolor=INK, zorder=3,
-                       label=f"{phase.capitalize()} (the two of you, on average)")
+            ax.scatter(
+                row["couple_mean"],
+                yrow,
+                s=170,
+                marker=PHASE_MARKERS[phase],
+                color=PHASE_COLOURS[phase],
+                edgecolor=INK,
+                zorder=3,
+                label=f"{phase.capitalize()} (the two of you, on average)",
+            )
     ax.set_yticks([0, 1], ["After", "Before"])
     ax.set_ylim(-0.6, 1.6)
     ax.set_xlim(lo, hi)
@@ -121,8 +173,14 @@ def total_against_cutoff(table: pd.DataFrame, instrument, ax=None, title: str | 
     return ax
 
 
-def room_before_after(change: pd.DataFrame, names: dict[str, str], k: int, ax=None,
-                      scale=(1, 5), title: str = "The room, before and after"):
+def room_before_after(
+    change: pd.DataFrame,
+    names: dict[str, str],
+    k: int,
+    ax=None,
+    scale=(1, 5),
+    title: str = "The room, before and after",
+):
     """Room means before and after per theme, with the 95% interval of the change.
 
     ``change`` is :func:`workshop_kit.results.room_change` for one measure. Suppressed
@@ -141,13 +199,27 @@ def room_before_after(change: pd.DataFrame, names: dict[str, str], k: int, ax=No
     data = shown.loc[rows]
     ax.hlines(y, data["mean_before"], data["mean_after"], color=LIGHT_GREY, linewidth=8, zorder=1)
     for phase in ("before", "after"):
-        ax.scatter(data[f"mean_{phase}"], y, s=220, marker=PHASE_MARKERS[phase],
-                   color=PHASE_COLOURS[phase], edgecolor=INK, linewidth=0.8, zorder=3,
-                   label=phase.capitalize())
+        ax.scatter(
+            data[f"mean_{phase}"],
+            y,
+            s=220,
+            marker=PHASE_MARKERS[phase],
+            color=PHASE_COLOURS[phase],
+            edgecolor=INK,
+            linewidth=0.8,
+            zorder=3,
+            label=phase.capitalize(),
+        )
     for yi, (_sub, row) in zip(y, data.iterrows()):
-        ax.text(scale[1] + 0.04 * (scale[1] - scale[0]), yi,
-                f"{row['mean_change']:+.2f}  ({row['ci_low']:+.2f} to {row['ci_high']:+.2f})",
-                va="center", ha="left", fontsize="small", color=INK)
+        ax.text(
+            scale[1] + 0.04 * (scale[1] - scale[0]),
+            yi,
+            f"{row['mean_change']:+.2f}  ({row['ci_low']:+.2f} to {row['ci_high']:+.2f})",
+            va="center",
+            ha="left",
+            fontsize="small",
+            color=INK,
+        )
     ax.set_yticks(y, [names[s] for s in rows])
     pad = 0.025 * (scale[1] - scale[0])
     ax.set_xlim(scale[0] - pad, scale[1] + pad)
@@ -162,7 +234,15 @@ def room_before_after(change: pd.DataFrame, names: dict[str, str], k: int, ax=No
     note = f"Change and its 95% interval on the right.  {n_text}."
     if hidden:
         note += f"  Hidden (fewer than {k} people): {', '.join(hidden)}."
-    ax.annotate(note, xy=(0, 0), xycoords="axes fraction", xytext=(0, -2.6),
-                textcoords="offset fontsize", ha="left", va="top", fontsize="x-small",
-                color=GREY)
+    ax.annotate(
+        note,
+        xy=(0, 0),
+        xycoords="axes fraction",
+        xytext=(0, -2.6),
+        textcoords="offset fontsize",
+        ha="left",
+        va="top",
+        fontsize="x-small",
+        color=GREY,
+    )
     return ax

@@ -54,7 +54,7 @@ def room_rituals(counts: pd.DataFrame, k: int, plans: int | None = None, ax=None
     colours = [LIGHT_GREY if r == "Other" else BLUE for r in rows["ritual"]]
     bars = ax.barh(list(y), rows["couples"], color=colours, edgecolor=INK, linewidth=0.8,
                    height=0.7)
-    for bar, value in zip(bars, rows["couples"]):
+    for bar, value in zip(bars, rows["couples"], strict=True):
         ax.text(bar.get_width() + 0.1, bar.get_y() + bar.get_height() / 2, f"{int(value)}",
                 va="center", ha="left", fontweight="bold", color=INK)
     ax.set_yticks(list(y), list(rows["name"]))
@@ -174,7 +174,7 @@ def _rituals_part(page: _Page, steps: ex.NextSteps, content: ex.ExercisesContent
                   "together today:", gap=0.12)
         week_strip(steps.plan, ax=page.axes(1.1))
         page.space(0.15)
-        for number, (planned, label) in enumerate(zip(steps.plan, labels), start=1):
+        for number, (planned, label) in enumerate(zip(steps.plan, labels, strict=True), start=1):
             when = "every day" if planned.day == EVERY_DAY else f"on {planned.day}s"
             page.text(f"{number}.  {label}: {when} at {planned.time}", size=12,
                       weight="bold", gap=0.02)

@@ -61,21 +61,42 @@ def pair_geometry(level: int) -> tuple[float, float]:
     return radius, 2 * radius * (lo + hi) / 2
 
 
-def draw_pair(ax, level: int, centre: tuple[float, float] = (0.0, 0.0), scale: float = 1.0,
-              labels: bool = True, highlight: bool = False, linewidth: float = 2.5,
-              colours: tuple[str, str] = (BLUE, VERMILLION)) -> None:
+def draw_pair(
+    ax,
+    level: int,
+    centre: tuple[float, float] = (0.0, 0.0),
+    scale: float = 1.0,
+    labels: bool = True,
+    highlight: bool = False,
+    linewidth: float = 2.5,
+    colours: tuple[str, str] = (BLUE, VERMILLION),
+) -> None:
     """Draw pair ``level`` centred at ``centre``; "Me" on the left, "My partner" on the right."""
     radius, distance = pair_geometry(level)
     cx, cy = centre
     for side, colour, label in ((-1, colours[0], "Me"), (1, colours[1], "My\npartner")):
         x = cx + side * distance / 2 * scale
-        ax.add_patch(Circle((x, cy), radius * scale, fill=False, edgecolor=colour,
-                            linewidth=linewidth * (1.6 if highlight else 1)))
+        ax.add_patch(
+            Circle(
+                (x, cy),
+                radius * scale,
+                fill=False,
+                edgecolor=colour,
+                linewidth=linewidth * (1.6 if highlight else 1),
+            )
+        )
         if labels:
             # in the part of the circle the other does not cover, where there is one
             offset = max(distance / 2, radius * 0.8) * scale
-            ax.text(cx + side * offset, cy, label, ha="center", va="center",
-                    fontsize="small", color=colour)
+            ax.text(
+                cx + side * offset,
+                cy,
+                label,
+                ha="center",
+                va="center",
+                fontsize="small",
+                color=colour,
+            )
 
 
 def ios_scale(ax=None, chosen: int | None = None, numbers: bool = True):
@@ -86,8 +107,16 @@ def ios_scale(ax=None, chosen: int | None = None, numbers: bool = True):
         centre = ((level - 1) * spacing, 0.0)
         draw_pair(ax, level, centre, labels=False, highlight=(level == chosen))
         if numbers:
-            ax.text(centre[0], -1.75, str(level), ha="center", va="top", fontsize="large",
-                    fontweight="bold" if level == chosen else "normal", color=INK)
+            ax.text(
+                centre[0],
+                -1.75,
+                str(level),
+                ha="center",
+                va="top",
+                fontsize="large",
+                fontweight="bold" if level == chosen else "normal",
+                color=INK,
+            )
     ax.set_xlim(-2.4, (LEVELS - 1) * spacing + 2.4)
     ax.set_ylim(-2.6, 1.6)
     ax.set_aspect("equal")
@@ -104,7 +133,7 @@ def ios_before_after(before: float | None, after: float | None, ax=None, title: 
         if value is None or (isinstance(value, float) and math.isnan(value)):
             ax.text(cx, 0, "not answered", ha="center", va="center", color="#6b6b6b")
         else:
-            level = int(round(value))
+            level = round(value)
             draw_pair(ax, level, (cx, 0.0), labels=True)
             label = f"{label}: {value:g} of {LEVELS}"
         ax.text(cx, -1.9, label, ha="center", va="top", fontweight="bold")

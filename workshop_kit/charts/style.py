@@ -108,13 +108,30 @@ def get_ax(ax=None, figsize=None):
 
 def suppressed_note(ax, k: int, what: str = "groups") -> None:
     """Say plainly on the chart that small groups were hidden, and why."""
-    ax.text(0.0, -0.02, f"Hidden: {what} with fewer than {k} people, to keep answers anonymous.",
-            transform=ax.transAxes, ha="left", va="top", fontsize="small", color=GREY)
+    ax.text(
+        0.0,
+        -0.02,
+        f"Hidden: {what} with fewer than {k} people, to keep answers anonymous.",
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize="small",
+        color=GREY,
+    )
 
 
 def empty_message(ax, message: str):
     """Replace empty axes with a kind sentence rather than a blank frame."""
     ax.set_axis_off()
-    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center",
-            fontsize="large", color=GREY, wrap=True)
+    ax.text(
+        0.5,
+        0.5,
+        message,
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize="large",
+        color=GREY,
+        wrap=True,
+    )
     return ax

@@ -136,35 +136,43 @@ def shape_arabic(text: str) -> str:
 
 
 # -- right-to-left lines --------------------------------------------------------------
-def _strong(ch: str) -> str | None:
+def _class(ch: str) -> str | None:
+    """ "R" (right-to-left letter), "L" (left-to-right letter), "N" (number) or None."""
     kind = unicodedata.bidirectional(ch)
     if kind in ("R", "AL"):
         return "R"
-    if kind in ("L", "EN", "AN"):
+    if kind == "L":
         return "L"
+    if kind in ("EN", "AN"):
+        return "N"
     return None
 
 
 def base_direction(text: str) -> str:
-    """"R" when the first strong character is right-to-left, else "L"."""
+    """"R" when the first letter with a direction is right-to-left, else "L"."""
     for ch in text:
-        strong = _strong(ch)
-        if strong:
-            return strong
+        kind = _class(ch)
+        if kind in ("R", "L"):
+            return kind
     return "L"
 
 
 def has_rtl(text: str) -> bool:
-    return any(_strong(ch) == "R" for ch in text)
+    return any(_class(ch) == "R" for ch in text)
 
 
 def visual_line(line: str, base: str | None = None) -> str:
     """One line in the order it must be drawn left to right (a simplified bidi).
 
+    Numbers keep their digits in order and, after right-to-left letters, count as
+    right-to-left for the spaces and signs around them, as the Unicode rules say.
+
     >>> visual_line("אבג 12 דה")
     'הד 12 גבא'
     >>> visual_line("I said שלום today")
     'I said םולש today'
+    >>> visual_line("תודה (גם ב-2024) thanks")
+    'thanks (2024-ב םג) הדות'
     """
     if not has_rtl(line):
         return line
@@ -175,24 +183,40 @@ def visual_line(line: str, base: str | None = None) -> str:
             clusters[-1] += ch
         else:
             clusters.append(ch)
-    dirs = [_strong(c[0]) for c in clusters]
-    for i, d in enumerate(dirs):  # neutrals between two equal directions take that one
-        if d is None:
-            before = next((x for x in reversed(dirs[:i]) if x), base)
-            after = next((x for x in dirs[i + 1:] if x), base)
-            dirs[i] = before if before == after else base
-    runs: list[tuple[str, list[str]]] = []
-    for cluster, d in zip(clusters, dirs):
-        if runs and runs[-1][0] == d:
-            runs[-1][1].append(cluster)
+    kinds = [_class(c[0]) for c in clusters]
+    strong, previous = [], base
+    for kind in kinds:  # a number is as strong as the letters before it
+        if kind in ("R", "L"):
+            previous = kind
+        strong.append(previous if kind == "N" else kind)
+    for i, kind in enumerate(strong):  # neutrals between two equal directions take it
+        if kind is None:
+            before = next((x for x in reversed(strong[:i]) if x), base)
+            after = next((x for x in strong[i + 1:] if x), base)
+            strong[i] = before if before == after else base
+    paragraph = 1 if base == "R" else 0
+    levels = []
+    for kind, resolved in zip(kinds, strong):
+        if kind == "N" or resolved == "L":
+            level = paragraph + 1 if (paragraph == 1 or (kind == "N" and resolved == "R")) \
+                else paragraph
         else:
-            runs.append((d, [cluster]))
-    if base == "R":
-        runs.reverse()
-    return "".join(
-        "".join(c.translate(_MIRROR) for c in reversed(parts)) if d == "R" else "".join(parts)
-        for d, parts in runs
-    )
+            level = 1
+        levels.append(level)
+    order = list(range(len(clusters)))
+    for level in range(max(levels), 0, -1):  # reverse every run at this level or above
+        i = 0
+        while i < len(order):
+            if levels[order[i]] >= level:
+                j = i
+                while j < len(order) and levels[order[j]] >= level:
+                    j += 1
+                order[i:j] = reversed(order[i:j])
+                i = j
+            else:
+                i += 1
+    return "".join(clusters[i].translate(_MIRROR) if levels[i] % 2 else clusters[i]
+                   for i in order)
 
 
 # -- measuring and wrapping -----------------------------------------------------------

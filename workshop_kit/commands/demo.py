@@ -9,8 +9,12 @@ from pathlib import Path
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="create a realistic seeded demo session")
     p.add_argument("--couples", type=int, default=12, help="number of couples (default 12)")
-    p.add_argument("--store", type=Path, default=Path("sessions/demo.sqlite"),
-                   help="where to write the session (default sessions/demo.sqlite)")
+    p.add_argument(
+        "--store",
+        type=Path,
+        default=Path("sessions/demo.sqlite"),
+        help="where to write the session (default sessions/demo.sqlite)",
+    )
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     p.set_defaults(func=run)
 

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
         if row["suppressed"]:
             print(f"  {label}: fewer than {info['k']} with before and after")
         else:
-            print(f"  {label}: {row['mean_before']:.2f} -> {row['mean_after']:.2f}"
-                  f" (n = {row['n']})")
+            print(
+                f"  {label}: {row['mean_before']:.2f} -> {row['mean_after']:.2f} (n = {row['n']})"
+            )
     return 0

@@ -17,34 +17,48 @@ from ..session import Session, check_code_format
 PDF_METADATA = {"Creator": "Couples Workshop Kit", "CreationDate": None, "ModDate": None}
 
 
-def couple_checkin_figures(session: Session, couple_code: str,
-                           results: CheckinResults | None = None) -> dict[str, Figure]:
+def couple_checkin_figures(
+    session: Session, couple_code: str, results: CheckinResults | None = None
+) -> dict[str, Figure]:
     """The couple's check-in charts, by file stem: themes, closeness circles, any total."""
     code, _ = session.check_participant(couple_code, "A")
     results = results or checkin_results(session)
     consent_a, consent_b = session.consents(code, "A"), session.consents(code, "B")
-    names = {k: v for k, v in results.subscale_names.items()
-             if k in {s.id for s in session.content.instrument("checkin").subscales}}
+    names = {
+        k: v
+        for k, v in results.subscale_names.items()
+        if k in {s.id for s in session.content.instrument("checkin").subscales}
+    }
     figures: dict[str, Figure] = {}
     with chart_style("print"):
         fig = Figure(figsize=(8.27, 9), layout="constrained")
-        couple_themes(couple_scores(results.theme_scores, code, consent_a, consent_b), names,
-                      ax=fig.add_subplot())
+        couple_themes(
+            couple_scores(results.theme_scores, code, consent_a, consent_b),
+            names,
+            ax=fig.add_subplot(),
+        )
         figures["connection-by-theme"] = fig
 
         ios = couple_scores(results.scores_for(IOS_ID), code, consent_a, consent_b)
         fig = Figure(figsize=(8.27, 4.2))
         ax = fig.add_subplot()
         by_phase = ios.set_index("phase")["couple_mean"] if not ios.empty else {}
-        ios_before_after(by_phase.get("before"), by_phase.get("after"), ax=ax,
-                         title="How close we feel (the two of us, on average)")
+        ios_before_after(
+            by_phase.get("before"),
+            by_phase.get("after"),
+            ax=ax,
+            title="How close we feel (the two of us, on average)",
+        )
         figures["closeness-circles"] = fig
 
         for inst_id in results.totals:
             inst = session.content.instrument(inst_id)
             fig = Figure(figsize=(8.27, 3.6), layout="constrained")
-            total_against_cutoff(couple_scores(results.scores_for(inst_id), code, consent_a,
-                                               consent_b), inst, ax=fig.add_subplot())
+            total_against_cutoff(
+                couple_scores(results.scores_for(inst_id), code, consent_a, consent_b),
+                inst,
+                ax=fig.add_subplot(),
+            )
             figures[f"{inst_id}-total"] = fig
     return figures
 

@@ -96,26 +96,37 @@ class CheckinWidget:
         self._updating = False
 
         # who is answering
-        self.code_picker = w.Dropdown(options=[CHOOSE, *session.couple_codes()], value=CHOOSE,
-                                      layout=w.Layout(width="320px"))
-        self.partner_picker = w.ToggleButtons(options=[("Partner A", "A"), ("Partner B", "B")],
-                                              value=None)
+        self.code_picker = w.Dropdown(
+            options=[CHOOSE, *session.couple_codes()], value=CHOOSE, layout=w.Layout(width="320px")
+        )
+        self.partner_picker = w.ToggleButtons(
+            options=[("Partner A", "A"), ("Partner B", "B")], value=None
+        )
         self.start_button = common.button("Start", "primary", width="200px")
         self.start_button.on_click(lambda _b: self._start_clicked())
         self.message = common.text("")
-        self.who_screen = w.VBox([
-            common.text(f"Connection check-in ({phase})", "wk-title"),
-            common.text("Find your couple code on your card, then choose which partner you are. "
-                        "Each of you answers on your own; your partner will not see your answers."),
-            w.HBox([common.text("Couple code", "wk-question"), self.code_picker],
-                   layout=w.Layout(align_items="center", flex_flow="row wrap")),
-            self.partner_picker, self.start_button, self.message,
-        ])
+        self.who_screen = w.VBox(
+            [
+                common.text(f"Connection check-in ({phase})", "wk-title"),
+                common.text(
+                    "Find your couple code on your card, then choose which partner you are. "
+                    "Each of you answers on your own; your partner will not see your answers."
+                ),
+                w.HBox(
+                    [common.text("Couple code", "wk-question"), self.code_picker],
+                    layout=w.Layout(align_items="center", flex_flow="row wrap"),
+                ),
+                self.partner_picker,
+                self.start_button,
+                self.message,
+            ]
+        )
 
         # one question at a time
         self.progress = common.text("", "wk-progress")
-        self.progress_bar = w.IntProgress(min=0, max=len(self.steps), value=0,
-                                          layout=w.Layout(width="100%"))
+        self.progress_bar = w.IntProgress(
+            min=0, max=len(self.steps), value=0, layout=w.Layout(width="100%")
+        )
         self.question = common.text("", "wk-question")
         self.help = common.text("", "wk-help")
         self.picture = w.Image(format="png", layout=w.Layout(max_width="100%", width="100%"))
@@ -123,17 +134,27 @@ class CheckinWidget:
         self.choice.add_class("wk-choice")
         self.choice.observe(self._choice_changed, names="value")
         self.back_button = common.button("◀ Back")
-        self.skip_button = common.button("Skip this one", tooltip="Skipped is fine: it is not "
-                                         "counted as a low answer")
+        self.skip_button = common.button(
+            "Skip this one", tooltip="Skipped is fine: it is not counted as a low answer"
+        )
         self.next_button = common.button("Next ▶", "info")
         self.back_button.on_click(lambda _b: self.go(self.index - 1))
         self.skip_button.on_click(lambda _b: self.skip())
         self.next_button.on_click(lambda _b: self.go(self.index + 1))
-        self.question_screen = w.VBox([
-            self.progress, self.progress_bar, self.question, self.picture, self.choice,
-            self.help, w.HBox([self.back_button, self.skip_button, self.next_button],
-                              layout=w.Layout(flex_flow="row wrap")),
-        ])
+        self.question_screen = w.VBox(
+            [
+                self.progress,
+                self.progress_bar,
+                self.question,
+                self.picture,
+                self.choice,
+                self.help,
+                w.HBox(
+                    [self.back_button, self.skip_button, self.next_button],
+                    layout=w.Layout(flex_flow="row wrap"),
+                ),
+            ]
+        )
 
         # done
         self.done_text = common.text("", "wk-ok")
@@ -146,8 +167,11 @@ class CheckinWidget:
     # -- flow ---------------------------------------------------------------------
     def _start_clicked(self) -> None:
         if self.code_picker.value == CHOOSE or self.partner_picker.value is None:
-            common.set_text(self.message, "Please choose your couple code and which partner you are.",
-                            "wk-error")
+            common.set_text(
+                self.message,
+                "Please choose your couple code and which partner you are.",
+                "wk-error",
+            )
             return
         self.start(self.code_picker.value, self.partner_picker.value)
 
@@ -194,8 +218,9 @@ class CheckinWidget:
             elif step.kind == "picture":
                 inst = step.instrument
                 common.set_text(self.question, " ".join(inst.intro.split()), "wk-question")
-                common.set_text(self.help, "1 = the circles only touch · 7 = they almost "
-                                "completely overlap")
+                common.set_text(
+                    self.help, "1 = the circles only touch · 7 = they almost completely overlap"
+                )
                 self.picture.value = ios_png()
                 self.picture.layout.display = ""
                 self.choice.options = [(str(v), v) for v in range(inst.min, inst.max + 1)]
@@ -205,8 +230,12 @@ class CheckinWidget:
                 common.set_text(self.question, item.text, "wk-question")
                 anchors = inst.anchors
                 lo, hi = item.min, item.max
-                common.set_text(self.help, f"{lo} = {anchors.get(lo, '')} · {hi} = "
-                                f"{anchors.get(hi, '')}" if anchors else "")
+                common.set_text(
+                    self.help,
+                    f"{lo} = {anchors.get(lo, '')} · {hi} = {anchors.get(hi, '')}"
+                    if anchors
+                    else "",
+                )
                 self.choice.options = [
                     (f"{v} · {anchors[v]}" if v in anchors else str(v), v)
                     for v in range(lo, hi + 1)
@@ -237,8 +266,15 @@ class CheckinWidget:
                 self.session.set_flag(self.couple_code, self.partner, step.flag.id, bool(value))
             else:
                 inst_id, item_id = step.key
-                self.session.record_answer(self.couple_code, self.partner, self.phase, inst_id,
-                                           item_id, value, source="widget")
+                self.session.record_answer(
+                    self.couple_code,
+                    self.partner,
+                    self.phase,
+                    inst_id,
+                    item_id,
+                    value,
+                    source="widget",
+                )
         except WorkshopKitError as exc:
             common.set_text(self.help, f"Not saved: {exc}", "wk-error")
             return
@@ -249,8 +285,9 @@ class CheckinWidget:
         step = self.steps[self.index]
         if step.kind != "flag":
             inst_id, item_id = step.key
-            self.session.record_answer(self.couple_code, self.partner, self.phase, inst_id,
-                                       item_id, None, source="widget")
+            self.session.record_answer(
+                self.couple_code, self.partner, self.phase, inst_id, item_id, None, source="widget"
+            )
         self.go(self.index + 1)
 
     def _show_done(self) -> None:

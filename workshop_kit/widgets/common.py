@@ -52,7 +52,9 @@ def set_text(widget: w.HTML, message: str, css: str = "wk-help") -> None:
 def button(label: str, style: str = "", tooltip: str = "", width: str = "auto") -> w.Button:
     """A large button; ``style`` is one of '', 'primary', 'success', 'info', 'warning', 'danger'."""
     return w.Button(
-        description=label, button_style=style, tooltip=tooltip or label,
+        description=label,
+        button_style=style,
+        tooltip=tooltip or label,
         layout=w.Layout(min_height="52px", width=width),
     )
 

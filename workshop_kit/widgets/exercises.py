@@ -29,6 +29,16 @@ PRIVATE_NOTE = ("Only the two of you see this plan: it goes in your take-home pa
                 "the big screen.")
 
 
+# ipywidgets' Layout has no ``gap``: the spacing between buttons comes from this class.
+ROW_CSS = "<style>.wk-ex-row { gap: 14px; } .wk-ex-row > * { margin-right: 4px; }</style>"
+
+
+def _row(children, **layout) -> w.HBox:
+    box = w.HBox(children, layout=w.Layout(flex_flow="row wrap", **layout))
+    box.add_class("wk-ex-row")
+    return box
+
+
 def _big(message: str, size: int, colour: str = "#1a1a1a", weight: int = 800) -> str:
     return (f'<div style="font-size:{size}px;font-weight:{weight};color:{colour};'
             f'line-height:1.2;margin:4px 0">{html.escape(message)}</div>')
@@ -96,15 +106,13 @@ class ListeningRoundWidget:
         self.view = common.root([
             common.text("Listening round", "wk-title"),
             common.text(self.content.intro),
-            w.HBox([self.speaker_label, self.listener_label],
-                   layout=w.Layout(justify_content="space-between", flex_flow="row wrap")),
-            w.HBox([self.timer_label, self.step_label],
-                   layout=w.Layout(align_items="center", gap="32px", flex_flow="row wrap")),
-            w.HBox([self.start_button, self.next_button, self.switch_button],
-                   layout=w.Layout(flex_flow="row wrap", gap="12px")),
+            w.HTML(ROW_CSS),
+            _row([self.speaker_label, self.listener_label], justify_content="space-between"),
+            _row([self.timer_label, self.step_label], align_items="center"),
+            _row([self.start_button, self.next_button, self.switch_button]),
             self.message, self.cards, self.topic_label,
-            w.HBox([self.topic_button, self.length_picker, self.finish_button],
-                   layout=w.Layout(flex_flow="row wrap", gap="12px", align_items="center")),
+            _row([self.topic_button, self.length_picker, self.finish_button],
+                 align_items="center"),
             self.rounds_label,
         ])
         self.refresh()
@@ -270,14 +278,14 @@ class RitualsPlanWidget:
             f'<div style="margin:6px 0"><b>{html.escape(r.name)}</b>: '
             f"{html.escape(r.description)}</div>"
             for r in (*self.content.catalogue, self.content.own))
-        lines = [w.HBox([ritual, own, day, at],
-                        layout=w.Layout(flex_flow="row wrap", gap="10px", align_items="center"))
+        lines = [_row([ritual, own, day, at], align_items="center")
                  for ritual, own, day, at in self.rows]
         self.view = common.root([
+            w.HTML(ROW_CSS),
             common.text("Our rituals plan", "wk-title"),
             w.HTML(f'<div class="wk-help">{cards}</div>'),
-            w.HBox([common.text("Couple code", "wk-question"), self.code_picker],
-                   layout=w.Layout(align_items="center", flex_flow="row wrap")),
+            _row([common.text("Couple code", "wk-question"), self.code_picker],
+                 align_items="center"),
             common.text(f"Pick {self.content.min_chosen} or {self.content.max_chosen} rituals. "
                         "For each, choose a day and write a time such as 19:30."),
             *lines, self.save_button, self.message, common.text(PRIVATE_NOTE),
@@ -362,8 +370,8 @@ class CalmDownPlanWidget:
         self.view = common.root([
             common.text("My calm-down plan", "wk-title"),
             common.text(self.content.intro),
-            w.HBox([common.text("Couple code", "wk-question"), self.code_picker],
-                   layout=w.Layout(align_items="center", flex_flow="row wrap")),
+            _row([common.text("Couple code", "wk-question"), self.code_picker],
+                 align_items="center"),
             self.partner_picker,
             common.text("My signal for a break", "wk-question"), self.signal, self.signal_text,
             common.text("How long my break lasts", "wk-question"), self.break_minutes,

@@ -21,7 +21,7 @@ from . import common
 
 
 def exports_dir() -> Path:
-    """Where saved charts and packs go: ``$WORKSHOP_KIT_EXPORTS`` or ``exports/`` beside sessions."""
+    """Where saved charts and packs go: ``$WORKSHOP_KIT_EXPORTS``, else ``exports/``."""
     env = os.environ.get("WORKSHOP_KIT_EXPORTS")
     if env:
         return Path(env)
@@ -54,8 +54,14 @@ def room_figure(session: Session, measure: str = "checkin") -> Figure:
         if mine.empty:
             empty_message(ax, "No one has answered both before and after yet.")
         else:
-            room_before_after(mine, names, session.k, ax=ax, scale=scale,
-                              title=f"The room, before and after: {inst.name}")
+            room_before_after(
+                mine,
+                names,
+                session.k,
+                ax=ax,
+                scale=scale,
+                title=f"The room, before and after: {inst.name}",
+            )
         fig.tight_layout()
     return fig
 
@@ -69,18 +75,27 @@ class CoupleChartsWidget:
         self.picker = w.Dropdown(options=session.couple_codes(), layout=w.Layout(width="240px"))
         self.save_button = common.button("Save this couple's charts", "primary")
         self.save_button.on_click(lambda _b: self.save())
-        self.preview = w.Checkbox(value=False, description="Preview here (facilitator only: "
-                                  "blank the projector first)", indent=False)
+        self.preview = w.Checkbox(
+            value=False,
+            description="Preview here (facilitator only: blank the projector first)",
+            indent=False,
+        )
         self.preview.observe(lambda _c: self._refresh_preview(), names="value")
         self.preview_box = w.Output()
         self.message = common.text("")
         self.written: list[Path] = []
-        self.view = common.root([
-            common.text("A couple's charts", "wk-question"),
-            w.HBox([common.text("Couple"), self.picker, self.save_button],
-                   layout=w.Layout(flex_flow="row wrap", align_items="center")),
-            self.message, self.preview, self.preview_box,
-        ])
+        self.view = common.root(
+            [
+                common.text("A couple's charts", "wk-question"),
+                w.HBox(
+                    [common.text("Couple"), self.picker, self.save_button],
+                    layout=w.Layout(flex_flow="row wrap", align_items="center"),
+                ),
+                self.message,
+                self.preview,
+                self.preview_box,
+            ]
+        )
 
     def save(self) -> list[Path]:
         from ..export.charts import save_couple_charts
@@ -90,8 +105,9 @@ class CoupleChartsWidget:
         except WorkshopKitError as exc:
             common.set_text(self.message, str(exc), "wk-error")
             return []
-        common.set_text(self.message, f"Saved {len(self.written)} files in "
-                        f"{self.written[0].parent}", "wk-ok")
+        common.set_text(
+            self.message, f"Saved {len(self.written)} files in {self.written[0].parent}", "wk-ok"
+        )
         return self.written
 
     def _refresh_preview(self) -> None:

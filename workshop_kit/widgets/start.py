@@ -22,8 +22,10 @@ def codes_table(session: Session) -> str:
         f"{html.escape(code)}</td></tr>"
         for i, code in enumerate(session.couple_codes(), start=1)
     )
-    return (f"<div class='wk-help'>Give each couple one code (write it on a card). "
-            f"No names are needed.</div><table style='font-size:24px'>{cells}</table>")
+    return (
+        f"<div class='wk-help'>Give each couple one code (write it on a card). "
+        f"No names are needed.</div><table style='font-size:24px'>{cells}</table>"
+    )
 
 
 class StartWidget:
@@ -31,8 +33,9 @@ class StartWidget:
 
     def __init__(self):
         self.session: Session | None = None
-        self.title = w.Text(placeholder="e.g. Spring workshop, St Mary's hall",
-                            layout=w.Layout(width="100%"))
+        self.title = w.Text(
+            placeholder="e.g. Spring workshop, St Mary's hall", layout=w.Layout(width="100%")
+        )
         self.date = w.DatePicker(value=Date.today())
         self.couples = w.BoundedIntText(value=12, min=1, max=200, layout=w.Layout(width="160px"))
         self.create_button = common.button("Create session", "primary", width="260px")
@@ -42,17 +45,23 @@ class StartWidget:
         self.open_button.on_click(lambda _b: self.open())
         self.message = common.text("")
         self.codes = w.HTML()
-        self.view = common.root([
-            common.text("Start here", "wk-title"),
-            common.text("New session", "wk-question"),
-            w.HBox([common.text("Title"), self.title]),
-            w.HBox([common.text("Date"), self.date, common.text("Couples"), self.couples],
-                   layout=w.Layout(flex_flow="row wrap", align_items="center")),
-            self.create_button,
-            common.text("Or open a session", "wk-question"),
-            self.existing, self.open_button,
-            self.message, self.codes,
-        ])
+        self.view = common.root(
+            [
+                common.text("Start here", "wk-title"),
+                common.text("New session", "wk-question"),
+                w.HBox([common.text("Title"), self.title]),
+                w.HBox(
+                    [common.text("Date"), self.date, common.text("Couples"), self.couples],
+                    layout=w.Layout(flex_flow="row wrap", align_items="center"),
+                ),
+                self.create_button,
+                common.text("Or open a session", "wk-question"),
+                self.existing,
+                self.open_button,
+                self.message,
+                self.codes,
+            ]
+        )
 
     @staticmethod
     def _existing() -> list[tuple[str, str]]:
@@ -67,8 +76,9 @@ class StartWidget:
                 raise WorkshopKitError("Please give the session a title.")
             day = self.date.value or Date.today()
             path = locations.session_path(f"{day.isoformat()}-{title}")
-            session = Session.create(path, title=title, date=day.isoformat(),
-                                     couples=int(self.couples.value))
+            session = Session.create(
+                path, title=title, date=day.isoformat(), couples=int(self.couples.value)
+            )
         except WorkshopKitError as exc:
             common.set_text(self.message, str(exc), "wk-error")
             return None
@@ -78,8 +88,9 @@ class StartWidget:
         """Open an existing session file and make it current."""
         path = path or self.existing.value
         if not path:
-            common.set_text(self.message, "There is no session to open yet: create one above.",
-                            "wk-error")
+            common.set_text(
+                self.message, "There is no session to open yet: create one above.", "wk-error"
+            )
             return None
         try:
             session = Session.open(path)
@@ -93,9 +104,12 @@ class StartWidget:
             self.session.close()
         self.session = session
         locations.set_current(session.path)
-        common.set_text(self.message, f"{verb} “{session.title}” ({session.date}) with "
-                        f"{len(session.couple_codes())} couples. Every notebook now uses it.",
-                        "wk-ok")
+        common.set_text(
+            self.message,
+            f"{verb} “{session.title}” ({session.date}) with "
+            f"{len(session.couple_codes())} couples. Every notebook now uses it.",
+            "wk-ok",
+        )
         self.codes.value = codes_table(session)
         self.existing.options = self._existing()
         return session
