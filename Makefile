@@ -19,12 +19,13 @@ $(TEST_STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@ $(STAMP)
 
-## Set everything up and start JupyterLab on the start notebook (localhost, with a token).
+## Set everything up and start JupyterLab on the start notebook: localhost only, with the
+## random token Jupyter generates (printed in full in the address it shows).
 workshop: $(STAMP)
 	mkdir -p sessions
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-		--IdentityProvider.token="$$(python3 -c 'import secrets; print(secrets.token_hex(24))')" \
-		notebooks/00_start_here.ipynb
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root) \
+		--ServerApp.root_dir="$(CURDIR)" notebooks/00_start_here.ipynb
 
 ## Show the notebooks as clean pages for the projector (Voilà; localhost, with a token).
 present: $(STAMP)

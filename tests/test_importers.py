@@ -20,10 +20,11 @@ EMPATHY = "I try to see things from my partner's side, even when we disagree."
 
 def store_state(session: Session) -> tuple:
     conn = session.store.conn
-    return tuple(
+    counts = [
         conn.execute(f"SELECT COUNT(*), MAX(id) FROM {table}").fetchone()
         for table in ("answers", "entries")
-    ) + (conn.execute("SELECT COUNT(*) FROM imports").fetchone(),)
+    ]
+    return (*counts, conn.execute("SELECT COUNT(*) FROM imports").fetchone())
 
 
 def write_xlsx(path, sheets: dict[str, list[list]]):
@@ -47,73 +48,170 @@ BAD_FILES = [
     ("empty", "a.csv", text(""), "the file is empty"),
     ("only blank lines", "a.csv", text("\n\n  \n"), "the file is empty"),
     ("header only", "a.csv", text(HEAD), "a header row but no rows of answers"),
-    ("tab separated", "a.csv", text("couple_code\tpartner\tphase\tqt1\n{c}\tA\tbefore\t4\n"),
-     "row 1 reads as one single column 'couple_code\\tpartner\\tphase\\tqt1': the file must be comma or semicolon separated"),
-    ("unknown item", "a.csv", text("couple_code,partner,phase,qt9\n{c},A,before,4\n"),
-     "row 1, column D 'qt9': not a question of the check-in"),
-    ("out of range", "a.csv", text(HEAD + "{c},A,before,7\n"),
-     "row 2, column D 'qt1': '7' is out of range: allowed a whole number from 1 to 5"),
-    ("text in a number field", "a.csv", text(HEAD + "{c},A,before,lots\n"),
-     "row 2, column D 'qt1': 'lots' is not a number"),
-    ("not a whole number", "a.csv", text(HEAD + "{c},A,before,3.5\n"),
-     "'3.5' is not a whole number: allowed a whole number from 1 to 5"),
-    ("unknown couple code", "a.csv", text(HEAD + "ZZZZ,A,before,4\n"),
-     "row 2, column A 'couple_code': 'ZZZZ' is not a couple code of this session; allowed:"),
-    ("bad partner", "a.csv", text(HEAD + "{c},C,before,4\n"),
-     "row 2, column B 'partner': 'C' is not a partner: allowed A or B"),
-    ("bad phase", "a.csv", text(HEAD + "{c},A,during,4\n"),
-     "row 2, column C 'phase': 'during' is not a phase: allowed before or after"),
-    ("duplicate participant rows", "a.csv", text(HEAD + "{c},A,before,4\n{d},A,before,3\n"
-                                                 "{c},a,Before,5\n"),
-     "row 4: couple {c} partner A (before) answers qt1 again, already given in row 2"),
-    ("one item in two columns", "a.csv", text(f'couple_code,partner,phase,qt1,"{EMPATHY}",em1\n'
-                                              "{c},A,before,4,4,4\n"),
-     "are the same column"),
-    ("no partner column", "a.csv", text("couple_code,phase,qt1\n{c},before,4\n"),
-     "no partner column found"),
-    ("no phase column", "a.csv", text("couple_code,partner,qt1\n{c},A,4\n"),
-     "no phase column found"),
-    ("more cells than headers", "a.csv", text(HEAD + "{c},A,before,4,5\n"),
-     "row 2: has 5 cells but the header row has 4 columns"),
+    (
+        "tab separated",
+        "a.csv",
+        text("couple_code\tpartner\tphase\tqt1\n{c}\tA\tbefore\t4\n"),
+        "row 1 reads as one single column 'couple_code\\tpartner\\tphase\\tqt1': "
+        "the file must be comma or semicolon separated",
+    ),
+    (
+        "unknown item",
+        "a.csv",
+        text("couple_code,partner,phase,qt9\n{c},A,before,4\n"),
+        "row 1, column D 'qt9': not a question of the check-in",
+    ),
+    (
+        "out of range",
+        "a.csv",
+        text(HEAD + "{c},A,before,7\n"),
+        "row 2, column D 'qt1': '7' is out of range: allowed a whole number from 1 to 5",
+    ),
+    (
+        "text in a number field",
+        "a.csv",
+        text(HEAD + "{c},A,before,lots\n"),
+        "row 2, column D 'qt1': 'lots' is not a number",
+    ),
+    (
+        "not a whole number",
+        "a.csv",
+        text(HEAD + "{c},A,before,3.5\n"),
+        "'3.5' is not a whole number: allowed a whole number from 1 to 5",
+    ),
+    (
+        "unknown couple code",
+        "a.csv",
+        text(HEAD + "ZZZZ,A,before,4\n"),
+        "row 2, column A 'couple_code': 'ZZZZ' is not a couple code of this session; allowed:",
+    ),
+    (
+        "bad partner",
+        "a.csv",
+        text(HEAD + "{c},C,before,4\n"),
+        "row 2, column B 'partner': 'C' is not a partner: allowed A or B",
+    ),
+    (
+        "bad phase",
+        "a.csv",
+        text(HEAD + "{c},A,during,4\n"),
+        "row 2, column C 'phase': 'during' is not a phase: allowed before or after",
+    ),
+    (
+        "duplicate participant rows",
+        "a.csv",
+        text(HEAD + "{c},A,before,4\n{d},A,before,3\n{c},a,Before,5\n"),
+        "row 4: couple {c} partner A (before) answers qt1 again, already given in row 2",
+    ),
+    (
+        "one item in two columns",
+        "a.csv",
+        text(f'couple_code,partner,phase,qt1,"{EMPATHY}",em1\n{{c}},A,before,4,4,4\n'),
+        "are the same column",
+    ),
+    (
+        "no partner column",
+        "a.csv",
+        text("couple_code,phase,qt1\n{c},before,4\n"),
+        "no partner column found",
+    ),
+    (
+        "no phase column",
+        "a.csv",
+        text("couple_code,partner,qt1\n{c},A,4\n"),
+        "no phase column found",
+    ),
+    (
+        "more cells than headers",
+        "a.csv",
+        text(HEAD + "{c},A,before,4,5\n"),
+        "row 2: has 5 cells but the header row has 4 columns",
+    ),
     ("wrong file type", "a.ods", text(HEAD + "{c},A,before,4\n"), "file type must be one of"),
-    ("not text", "a.csv", lambda codes, path: path.write_bytes(b"\x81\x8d\x00\xff" * 50),
-     "not text in UTF-8 or Windows-1252"),
-    ("BOM and a bad code", "a.csv", text("\ufeff" + HEAD + "??,A,before,4\n"),
-     "row 2, column A 'couple_code': '??' is not a couple code"),
-    ("Windows-1252 header, bad answer", "a.csv",
-     text(f"Timestamp;Couple code;Partner;Phase;{EMPATHY.replace(chr(39), '’')}\n"
-          "21/11/2026 10:02;{c};B;after;9\n", "cp1252"),
-     "column E 'I try to see things from my partner’s...': '9' is out of range"),
-    ("bad yes/no answer", "a.csv", text("couple_code,partner,phase,wants_to_talk\n"
-                                        "{c},A,before,maybe\n"),
-     "'maybe' is not yes or no: allowed yes, no, or blank"),
-    ("online form with an unknown question", "a.csv",
-     text("Timestamp,Couple code,Partner,Phase,What did you have for breakfast?\n"
-          "2026-11-21,{c},A,before,toast\n"),
-     "column E 'What did you have for breakfast?': not a question of the check-in"),
-    ("long layout, unknown item", "a.csv",
-     text("couple_code,partner,phase,instrument,item_id,value\n{c},A,before,checkin,zz1,3\n"),
-     "row 2, column E 'item_id': 'zz1' is not an item of the check-in"),
-    ("long layout without values", "a.csv",
-     text("couple_code,partner,phase,item_id\n{c},A,before,qt1\n"),
-     "part of the long layout but no ['value'] column"),
-    ("xlsx: empty workbook", "a.xlsx", lambda codes, path: write_xlsx(path, {"Sheet1": []}),
-     "the workbook is empty"),
-    ("xlsx: wrong sheet content", "a.xlsx",
-     lambda codes, path: write_xlsx(path, {"Notes": [["Bring pens"], ["Room 4"]],
-                                           "Plan": [["time", "what"], ["10:00", "welcome"]]}),
-     "no sheet has a header row with a couple code column and question columns "
-     "(sheets looked at: Notes, Plan)"),
+    (
+        "not text",
+        "a.csv",
+        lambda codes, path: path.write_bytes(b"\x81\x8d\x00\xff" * 50),
+        "not text in UTF-8 or Windows-1252",
+    ),
+    (
+        "BOM and a bad code",
+        "a.csv",
+        text("\ufeff" + HEAD + "??,A,before,4\n"),
+        "row 2, column A 'couple_code': '??' is not a couple code",
+    ),
+    (
+        "Windows-1252 header, bad answer",
+        "a.csv",
+        text(
+            f"Timestamp;Couple code;Partner;Phase;{EMPATHY.replace(chr(39), '’')}\n"
+            "21/11/2026 10:02;{c};B;after;9\n",
+            "cp1252",
+        ),
+        "column E 'I try to see things from my partner’s...': '9' is out of range",
+    ),
+    (
+        "bad yes/no answer",
+        "a.csv",
+        text("couple_code,partner,phase,wants_to_talk\n{c},A,before,maybe\n"),
+        "'maybe' is not yes or no: allowed yes, no, or blank",
+    ),
+    (
+        "online form with an unknown question",
+        "a.csv",
+        text(
+            "Timestamp,Couple code,Partner,Phase,What did you have for breakfast?\n"
+            "2026-11-21,{c},A,before,toast\n"
+        ),
+        "column E 'What did you have for breakfast?': not a question of the check-in",
+    ),
+    (
+        "long layout, unknown item",
+        "a.csv",
+        text("couple_code,partner,phase,instrument,item_id,value\n{c},A,before,checkin,zz1,3\n"),
+        "row 2, column E 'item_id': 'zz1' is not an item of the check-in",
+    ),
+    (
+        "long layout without values",
+        "a.csv",
+        text("couple_code,partner,phase,item_id\n{c},A,before,qt1\n"),
+        "part of the long layout but no ['value'] column",
+    ),
+    (
+        "xlsx: empty workbook",
+        "a.xlsx",
+        lambda codes, path: write_xlsx(path, {"Sheet1": []}),
+        "the workbook is empty",
+    ),
+    (
+        "xlsx: wrong sheet content",
+        "a.xlsx",
+        lambda codes, path: write_xlsx(
+            path,
+            {
+                "Notes": [["Bring pens"], ["Room 4"]],
+                "Plan": [["time", "what"], ["10:00", "welcome"]],
+            },
+        ),
+        "no sheet has a header row with a couple code column and question columns "
+        "(sheets looked at: Notes, Plan)",
+    ),
     ("xlsx: not a workbook", "a.xlsx", text(HEAD), "cannot be read as an .xlsx workbook"),
-    ("xlsx: out of range", "a.xlsx",
-     lambda codes, path: write_xlsx(path, {"Answers": [["couple_code", "partner", "phase", "ios"],
-                                                       [codes[0], "A", "before", 8]]}),
-     "row 2, column D 'ios': '8' is out of range: allowed a whole number from 1 to 7"),
+    (
+        "xlsx: out of range",
+        "a.xlsx",
+        lambda codes, path: write_xlsx(
+            path,
+            {"Answers": [["couple_code", "partner", "phase", "ios"], [codes[0], "A", "before", 8]]},
+        ),
+        "row 2, column D 'ios': '8' is out of range: allowed a whole number from 1 to 7",
+    ),
 ]
 
 
-@pytest.mark.parametrize("name, file_name, make, fragment", BAD_FILES,
-                         ids=[case[0] for case in BAD_FILES])
+@pytest.mark.parametrize(
+    "name, file_name, make, fragment", BAD_FILES, ids=[case[0] for case in BAD_FILES]
+)
 def test_bad_file_is_refused_whole(session, tmp_path, name, file_name, make, fragment):
     codes = session.couple_codes()
     session.record_answer(codes[0], "A", "before", "checkin", "qt2", 3)
@@ -151,16 +249,18 @@ def test_wide_semicolon_file_lands_whole(session, tmp_path):
         encoding="utf-8",
     )
     report = import_file(session, path)
-    assert (report.layout, report.rows, report.answers, report.flags) == ("wide", 2, 6, 1)
+    assert (report.layout, report.rows, report.answers, report.flags) == ("wide", 2, 5, 1)
     answers = session.answers()
     assert set(answers["source"]) == {"import"}
     got = {(r.couple_code, r.partner, r.phase, r.item_id): r.value for r in answers.itertuples()}
+    # blank cells write nothing: A's qt2 is absent (not answered), not recorded as skipped
     assert got == {
-        (a, "A", "before", "qt1"): 4.0, (a, "A", "before", "ios"): 6.0,
-        (a, "A", "before", "csi4_1"): 5.0, (b, "B", "after", "qt1"): 2.0,
-        (b, "B", "after", "qt2"): 5.0, (a, "A", "before", "qt2"): None,
-    }.keys() and got  # blank cells write nothing: qt2 of A is absent, not skipped
-    assert (a, "A", "before", "qt2") not in got
+        (a, "A", "before", "qt1"): 4.0,
+        (a, "A", "before", "ios"): 6.0,
+        (a, "A", "before", "csi4_1"): 5.0,
+        (b, "B", "after", "qt1"): 2.0,
+        (b, "B", "after", "qt2"): 5.0,
+    }
     assert session.consents(a, "A") is True
 
 
@@ -182,11 +282,20 @@ def test_same_file_twice_adds_nothing(session, tmp_path):
 def test_online_form_export_with_bom_windows_and_anchor_words(session, tmp_path):
     a, b = session.couple_codes()[:2]
     curly = EMPATHY.replace("'", "’").upper() + "  "
-    header = ["Timestamp", "Email address", "Your couple code", "Which partner are you?",
-              curly, "We make time to be together without screens or chores", "Closeness circles",
-              "I would like to talk to someone from the team afterwards."]
-    rows = [["21/11/2026 09:58:01", "x@example.org", a, "A", "Often true", "5", "4", "Yes"],
-            ["21/11/2026 09:59:44", "", b, "Partner B", "2", "", "7", ""]]
+    header = [
+        "Timestamp",
+        "Email address",
+        "Your couple code",
+        "Which partner are you?",
+        curly,
+        "We make time to be together without screens or chores",
+        "Closeness circles",
+        "I would like to talk to someone from the team afterwards.",
+    ]
+    rows = [
+        ["21/11/2026 09:58:01", "x@example.org", a, "A", "Often true", "5", "4", "Yes"],
+        ["21/11/2026 09:59:44", "", b, "Partner B", "2", "", "7", ""],
+    ]
     body = "\n".join(";".join(r) for r in [header, *rows]) + "\n"
     for encoding, name in (("utf-8-sig", "bom.csv"), ("cp1252", "windows.csv")):
         path = tmp_path / name
@@ -197,8 +306,13 @@ def test_online_form_export_with_bom_windows_and_anchor_words(session, tmp_path)
         report = import_file(other, path, phase="before")
         assert (report.layout, report.answers, report.flags) == ("online form", 5, 1), encoding
         got = other.answers().set_index(["couple_code", "item_id"])["value"].to_dict()
-        assert got == {(a, "em1"): 4.0, (a, "qt1"): 5.0, (a, "ios"): 4.0,
-                       (b, "em1"): 2.0, (b, "ios"): 7.0}
+        assert got == {
+            (a, "em1"): 4.0,
+            (a, "qt1"): 5.0,
+            (a, "ios"): 4.0,
+            (b, "em1"): 2.0,
+            (b, "ios"): 7.0,
+        }
         assert set(other.answers()["phase"]) == {"before"}
         assert other.flag(a, "A", "wants_to_talk") is True
         assert "x@example.org" not in other.store.path.read_bytes().decode("latin-1")
@@ -260,17 +374,20 @@ def test_a_huge_file_is_streamed_and_refused_without_crashing(session, tmp_path)
     line = f"{code},A,before,4\n".encode()
     with path.open("wb") as fh:
         fh.write(HEAD.encode())
-        fh.write(line * (12_000_000 // len(line)))
+        fh.write(line * (100_000_000 // len(line)))
     before = store_state(session)
-    with pytest.raises(ImportRejected, match=r"problems found"):
+    with pytest.raises(ImportRejected, match=r"checking stopped after 1000 problems"):
         import_file(session, path)
     assert store_state(session) == before
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Our conversations often turn defensive. ", "our conversations often turn defensive"),
-    ("We’re a TEAM!", "were a team"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Our conversations often turn defensive. ", "our conversations often turn defensive"),
+        ("We’re a TEAM!", "were a team"),
+    ],
+)
 def test_normalise_text(text, expected):
     assert normalise_text(text) == expected
 

@@ -45,6 +45,7 @@ SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 DELIMITERS = (",", ";")
 MAX_ERRORS_SHOWN = 8
 MAX_ERRORS_KEPT = 200
+MAX_PROBLEMS = 1000  # stop reading a file this wrong: it will be refused anyway
 CHUNK = 1 << 20
 
 # Header names (after :func:`normalise_text`) of the identity columns.
@@ -246,6 +247,10 @@ class _Problems:
     def __bool__(self) -> bool:
         return self.count > 0
 
+    @property
+    def full(self) -> bool:
+        return self.count >= MAX_PROBLEMS
+
     def reject(self) -> ImportRejected:
         shown = self.messages[:MAX_ERRORS_SHOWN]
         more = self.count - len(shown)
@@ -256,6 +261,8 @@ class _Problems:
         lines += [f"  - {m}" for m in shown]
         if more:
             lines.append(f"  ... and {more} more")
+        if self.full:
+            lines.append(f"  (checking stopped after {MAX_PROBLEMS} problems)")
         return ImportRejected("\n".join(lines))
 
 
@@ -577,6 +584,8 @@ def plan_import(session: Session, path: Path | str, phase: str | None = None) ->
     try:
         for cells in rows:
             row_number += 1
+            if problems.full:
+                break
             if not any(cell.strip() for cell in cells):
                 continue
             plan.rows += 1

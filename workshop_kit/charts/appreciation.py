@@ -95,7 +95,6 @@ def room_words_cloud(words: pd.DataFrame, k: int, ax=None,
         for word, count, size, w in row:
             ax.text(x / width_pt, y, word, transform=ax.transAxes, fontsize=size,
                     ha="left", va="center", color=WORD_COLOURS[colour % len(WORD_COLOURS)],
-                    fontweight="bold" if count == words["participants"].max() else "normal",
                     parse_math=False, gid=f"word:{word}:{count}")
             colour += 1
             x += w + gap
@@ -306,7 +305,7 @@ def _footer(fig, points, card, code, paper_w, more: bool, page: tuple[int, int])
         fig.text(paper_w - 100, 100, card["continued"], transform=points, ha="right",
                  va="baseline", fontsize=10, color=GREY, style="italic", gid="card-continued")
     else:
-        for i, (line, _a) in enumerate(typeset(card["closing"], paper_w - 240, 12)):
+        for i, (line, _a) in enumerate(typeset(card["closing"], paper_w - 170, 12)):
             fig.text(paper_w / 2, 84 - i * 17, line, transform=points, ha="center",
                      va="baseline", fontsize=12, color=CARD_ACCENT, style="italic",
                      gid="card-closing")

@@ -6,10 +6,13 @@ line. This module turns such text into lines that draw correctly, or degrade gen
 
 - characters the font lacks become a close symbol it has (a heart, a star) or are dropped,
   so nothing draws as an empty box and nothing warns or crashes;
-- Arabic letters take their joined forms (initial, medial, final, lam-alef), and lines
-  holding right-to-left text are put in visual order (a simplified Unicode bidi: runs of
-  right-to-left characters are reversed, numbers and Latin words keep their order);
-- paragraphs wrap to a width measured with the font itself; over-long words are split.
+- paragraphs wrap to a width measured with the font itself; over-long words are split;
+  a paragraph that starts in a right-to-left script is aligned right;
+- matplotlib 3.11 and later lay text out with libraqm (bidi and Arabic joining built in),
+  so text goes to it in logical order. Older matplotlib draws characters left to right as
+  given: there, Arabic letters are put in their joined forms (initial, medial, final,
+  lam-alef) and lines are put in visual order by a simplified Unicode bidi (runs of
+  right-to-left characters reversed, numbers and Latin words keep their order).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from functools import lru_cache
 from matplotlib import font_manager, ft2font
 
 FONT = "DejaVu Sans"
+# matplotlib >= 3.11 shapes and reorders text itself (libraqm).
+NATIVE_LAYOUT = hasattr(ft2font, "__libraqm_version__")
 
 # Common emoji the font lacks, drawn as a simple symbol it has; anything else unknown is
 # dropped. Keys are single code points.
@@ -171,6 +176,8 @@ def visual_line(line: str, base: str | None = None) -> str:
     'הד 12 גבא'
     >>> visual_line("I said שלום today")
     'I said םולש today'
+    >>> visual_line("I said שלום 12 times")
+    'I said 12 םולש times'
     >>> visual_line("תודה (גם ב-2024) thanks")
     'thanks (2024-ב םג) הדות'
     """
@@ -197,9 +204,10 @@ def visual_line(line: str, base: str | None = None) -> str:
     paragraph = 1 if base == "R" else 0
     levels = []
     for kind, resolved in zip(kinds, strong):
-        if kind == "N" or resolved == "L":
-            level = paragraph + 1 if (paragraph == 1 or (kind == "N" and resolved == "R")) \
-                else paragraph
+        if kind == "N" and resolved == "R":
+            level = 2  # digits keep their order inside right-to-left text
+        elif kind == "N" or resolved == "L":
+            level = 2 if paragraph == 1 else 0
         else:
             level = 1
         levels.append(level)
@@ -258,20 +266,30 @@ def wrap(paragraph: str, width: float, size: float, family: str = FONT) -> list[
     return lines
 
 
-def typeset(text: str, width: float, size: float,
-            family: str = FONT) -> list[tuple[str, str]]:
+def typeset(text: str, width: float, size: float, family: str = FONT,
+            native: bool | None = None) -> list[tuple[str, str]]:
     """Free text as drawable lines: ``[(line, "left"|"right"), ...]``.
 
     Paragraphs (line breaks) are kept; an empty string is a blank line between them.
+    ``native`` (default: whether this matplotlib lays text out itself) leaves lines in
+    logical order; otherwise they are shaped and put in visual order here.
+
+    >>> typeset("שלום לך", 300, 12, native=False)
+    [('ךל םולש', 'right')]
+    >>> typeset("שלום לך", 300, 12, native=True)
+    [('שלום לך', 'right')]
     """
+    native = NATIVE_LAYOUT if native is None else native
     lines: list[tuple[str, str]] = []
     for paragraph in displayable(text, family).split("\n"):
         if not paragraph:
             lines.append(("", "left"))
             continue
         base = base_direction(paragraph)
-        shaped = shape_arabic(paragraph)
         align = "right" if base == "R" else "left"
-        lines.extend((visual_line(line, base), align)
-                     for line in wrap(shaped, width, size, family))
+        if native:
+            lines.extend((line, align) for line in wrap(paragraph, width, size, family))
+        else:
+            lines.extend((visual_line(line, base), align)
+                         for line in wrap(shape_arabic(paragraph), width, size, family))
     return lines

@@ -5,6 +5,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+# The table names, kept here so building the parser does not import pandas.
+TABLES = (
+    "sessions",
+    "answers",
+    "scores",
+    "changes",
+    "participants",
+    "values_sorts",
+    "appreciation_words",
+)
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -37,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--table",
         default="scores",
-        choices=["sessions", "answers", "scores", "changes", "participants", "values_sorts"],
+        choices=TABLES,
         help="the table written when --out is a .csv file (default scores)",
     )
     p.set_defaults(func=run_pool)

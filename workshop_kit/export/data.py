@@ -20,7 +20,15 @@ from ..results import IOS_ID, checkin_results
 from ..session import Session
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-TABLES = ("sessions", "answers", "scores", "changes", "participants", "values_sorts")
+TABLES = (
+    "sessions",
+    "answers",
+    "scores",
+    "changes",
+    "participants",
+    "values_sorts",
+    "appreciation_words",
+)
 
 # table -> column -> (type, description). Every column a table holds is described here;
 # a test checks that no column is left out.
@@ -100,6 +108,16 @@ DICTIONARY: dict[str, dict[str, tuple[str, str]]] = {
         "value_name": ("text", "The value's name as printed on the card."),
         "pile": ("text", "very, important or not (important)."),
         "rank": ("integer", "Place in the top 5 (1 = most important); blank when not ranked."),
+    },
+    "appreciation_words": {
+        "session_id": ("text", "Unique id of the workshop session."),
+        "couple_code": ("text", "The couple's code."),
+        "partner": ("text", "A or B."),
+        "word": (
+            "text",
+            'One word the participant gave for "what I appreciate" (free text, '
+            "neutralised: a leading = + - @ gets an apostrophe).",
+        ),
     },
 }
 DICTIONARY_COLUMNS = ["table", "column", "type", "description"]
@@ -229,6 +247,26 @@ def values_sorts_table(session: Session) -> pd.DataFrame:
     return frame
 
 
+def appreciation_words_table(session: Session) -> pd.DataFrame:
+    """The words each participant gave for the room's appreciation cloud, one per row.
+
+    Notes to the partner are private and never exported.
+    """
+    from ..appreciation import WORDS_KIND
+
+    rows = [
+        {
+            "session_id": session.session_id,
+            "couple_code": entry.couple_code,
+            "partner": entry.partner,
+            "word": str(word),
+        }
+        for entry in session.entries(WORDS_KIND)
+        for word in entry.value
+    ]
+    return _ordered(pd.DataFrame(rows), "appreciation_words")
+
+
 TABLE_BUILDERS: dict[str, Callable[[Session], pd.DataFrame]] = {
     "sessions": sessions_table,
     "answers": answers_table,
@@ -236,6 +274,7 @@ TABLE_BUILDERS: dict[str, Callable[[Session], pd.DataFrame]] = {
     "changes": changes_table,
     "participants": participants_table,
     "values_sorts": values_sorts_table,
+    "appreciation_words": appreciation_words_table,
 }
 
 
