@@ -58,7 +58,7 @@ def test_typing_v_i_n_and_enter_sorts_and_other_letters_explain(session, deck):
     assert widget.key_box.value == ""  # cleared for the next card
     widget.key_box.value = "N "
     widget.key_box.value = "x"
-    assert "'x' is not a pile" in widget.feedback.value
+    assert "“x” is not a pile" in widget.feedback.value
     sort = read_sort(session, session.couple_codes()[0], "B", deck)
     assert sort.piles == {deck.ids[0]: "very", deck.ids[1]: "not"}
 

@@ -59,18 +59,27 @@ def _broken(tmp_path: Path, change) -> Path:
     return path
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda d: d["listening"]["steps"].reverse(), "steps must be ['speak', 'reflect', 'reply']"),
-    (lambda d: d["listening"].update(default_round_length=7), "default_round_length"),
-    (lambda d: d["rituals"]["catalogue"][0].pop("description"), "'description' is missing"),
-    (lambda d: d["rituals"]["own"].update(id="mine"), "'own' must have id"),
-    (lambda d: d["suggestions"]["conflict"].update(rituals=["juggling"]), "unknown ['juggling']"),
-    (lambda d: d["suggestions"].pop("general"), "needs a 'general' entry"),
-    (lambda d: d["calm_down"].update(signals=[{"id": "x", "text": "X"}]), "include 'own'"),
-    (lambda d: d["calm_down"].update(break_minutes=[0, 20]), "whole numbers above 0"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda d: d["listening"]["steps"].reverse(),
+            "steps must be ['speak', 'reflect', 'reply']",
+        ),
+        (lambda d: d["listening"].update(default_round_length=7), "default_round_length"),
+        (lambda d: d["rituals"]["catalogue"][0].pop("description"), "'description' is missing"),
+        (lambda d: d["rituals"]["own"].update(id="mine"), "'own' must have id"),
+        (
+            lambda d: d["suggestions"]["conflict"].update(rituals=["juggling"]),
+            "unknown ['juggling']",
+        ),
+        (lambda d: d["suggestions"].pop("general"), "needs a 'general' entry"),
+        (lambda d: d["calm_down"].update(signals=[{"id": "x", "text": "X"}]), "include 'own'"),
+        (lambda d: d["calm_down"].update(break_minutes=[0, 20]), "whole numbers above 0"),
+    ],
+)
 def test_broken_content_names_file_and_field(tmp_path, change, message) -> None:
-    with pytest.raises(ContentError, match="exercises.yaml") as info:
+    with pytest.raises(ContentError, match=r"exercises\.yaml") as info:
         ex.load_exercises(_broken(tmp_path, change))
     assert message in str(info.value)
 
@@ -133,10 +142,13 @@ def test_record_counts_a_turn_once_its_listener_has_reflected() -> None:
     assert rnd.record()["turns"] == 2
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"round_length": 75}, "round length"),
-    ({"first_speaker": "C"}, "first speaker"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"round_length": 75}, "round length"),
+        ({"first_speaker": "C"}, "first speaker"),
+    ],
+)
 def test_round_refuses_bad_settings(kwargs, message) -> None:
     with pytest.raises(InputError, match=message):
         ex.ListeningRound(CONTENT.listening, **kwargs)
@@ -161,35 +173,56 @@ def test_rounds_are_stored_at_session_level(session) -> None:
 def test_plan_is_saved_and_read_back(session) -> None:
     code = session.couple_codes()[0]
     assert ex.rituals_plan(session, code) is None
-    choices = [{"ritual": "weekly_date", "day": "Friday", "time": "7:30"},
-               {"ritual": "own", "day": "Sunday", "time": "09.00",
-                "text": "  Pancakes   with the radio on "}]
+    choices = [
+        {"ritual": "weekly_date", "day": "Friday", "time": "7:30"},
+        {
+            "ritual": "own",
+            "day": "Sunday",
+            "time": "09.00",
+            "text": "  Pancakes   with the radio on ",
+        },
+    ]
     ex.save_rituals_plan(session, code, choices)
     got = ex.rituals_plan(session, code)
     assert [(p.ritual, p.day, p.time, p.text) for p in got] == [
-        ("weekly_date", "Friday", "07:30", ""), ("own", "Sunday", "09:00",
-                                                 "Pancakes with the radio on")]
+        ("weekly_date", "Friday", "07:30", ""),
+        ("own", "Sunday", "09:00", "Pancakes with the radio on"),
+    ]
     assert ex.ritual_label(got[1], CONTENT.rituals) == "Pancakes with the radio on"
     assert ex.ritual_label(got[0], CONTENT.rituals) == "A weekly date"
 
 
-@pytest.mark.parametrize("choices, message", [
-    (plan("walk"), "2 to 3 rituals; not 1"),
-    (plan("walk", "cooking", "weekly_date") + plan("goodnight"), "not 4"),
-    (plan("walk", "juggling"), "ritual 2: ritual must be one of"),
-    ([{"ritual": "walk", "day": "Funday", "time": "10:00"}, *plan("cooking")],
-     "ritual 1: day must be one of"),
-    ([{"ritual": "walk", "day": "Monday", "time": "25:00"}, *plan("cooking")],
-     "ritual 1: time must be written HH:MM"),
-    ([{"ritual": "walk", "day": "Monday", "time": ""}, *plan("cooking")], "HH:MM"),
-    (plan("walk", "own"), "ritual 2: please write your own words"),
-    ([*plan("walk"), {"ritual": "own", "day": "Monday", "time": "10:00", "text": "x" * 121}],
-     "at most 120 characters"),
-    ([{"ritual": "walk", "day": "Monday", "time": "10:00", "text": "hello"}, *plan("cooking")],
-     "own words go with 'Our own ritual' only"),
-    (plan("walk", "walk"), "ritual 2: 'A walk together' is already in the plan"),
-    ([None, *plan("walk")], "ritual 1 must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "choices, message",
+    [
+        (plan("walk"), "2 to 3 rituals; not 1"),
+        (plan("walk", "cooking", "weekly_date") + plan("goodnight"), "not 4"),
+        (plan("walk", "juggling"), "ritual 2: ritual must be one of"),
+        (
+            [{"ritual": "walk", "day": "Funday", "time": "10:00"}, *plan("cooking")],
+            "ritual 1: day must be one of",
+        ),
+        (
+            [{"ritual": "walk", "day": "Monday", "time": "25:00"}, *plan("cooking")],
+            "ritual 1: time must be written HH:MM",
+        ),
+        ([{"ritual": "walk", "day": "Monday", "time": ""}, *plan("cooking")], "HH:MM"),
+        (plan("walk", "own"), "ritual 2: please write your own words"),
+        (
+            [*plan("walk"), {"ritual": "own", "day": "Monday", "time": "10:00", "text": "x" * 121}],
+            "at most 120 characters",
+        ),
+        (
+            [
+                {"ritual": "walk", "day": "Monday", "time": "10:00", "text": "hello"},
+                *plan("cooking"),
+            ],
+            "own words go with 'Our own ritual' only",
+        ),
+        (plan("walk", "walk"), "ritual 2: 'A walk together' is already in the plan"),
+        ([None, *plan("walk")], "ritual 1 must be a mapping"),
+    ],
+)
 def test_bad_plans_are_refused_and_nothing_changes(session, choices, message) -> None:
     code = session.couple_codes()[1]
     ex.save_rituals_plan(session, code, plan("walk", "cooking"))
@@ -200,8 +233,10 @@ def test_bad_plans_are_refused_and_nothing_changes(session, choices, message) ->
 
 
 def test_two_own_rituals_with_different_words_are_fine() -> None:
-    choices = [{"ritual": "own", "day": "Monday", "time": "10:00", "text": "Chess"},
-               {"ritual": "own", "day": "Monday", "time": "11:00", "text": "Piano"}]
+    choices = [
+        {"ritual": "own", "day": "Monday", "time": "10:00", "text": "Chess"},
+        {"ritual": "own", "day": "Monday", "time": "11:00", "text": "Piano"},
+    ]
     assert len(ex.check_rituals_plan(choices)) == 2
     choices[1]["text"] = "chess"
     with pytest.raises(InputError, match="already in the plan"):
@@ -220,20 +255,25 @@ def test_calm_down_plans_are_per_partner(session) -> None:
     ex.save_calm_down_plan(session, code, "a", plan_a)
     assert ex.calm_down_plan(session, code, "A") == plan_a
     assert ex.calm_down_plan(session, code, "B") is None
-    assert ex.choice_words(CONTENT.calm_down.signals, plan_a.signal, plan_a.signal_text) \
+    assert (
+        ex.choice_words(CONTENT.calm_down.signals, plan_a.signal, plan_a.signal_text)
         == 'I say "penguin"'
+    )
     assert ex.choice_words(CONTENT.calm_down.come_back, "same_place", "").startswith("We meet")
 
 
-@pytest.mark.parametrize("args, kwargs, message", [
-    (("shout", 20, "i_come_back"), {}, "signal must be one of"),
-    (("pause_word", 25, "i_come_back"), {}, "break length (minutes) must be one of"),
-    (("pause_word", True, "i_come_back"), {}, "break length"),
-    (("pause_word", 20, "never"), {}, "way to come back must be one of"),
-    (("own", 20, "i_come_back"), {}, "signal: please write your own words"),
-    (("pause_word", 20, "own"), {"come_back_text": " "}, "please write your own words"),
-    (("pause_word", 20, "i_come_back"), {"signal_text": "mine"}, "own words go with 'own'"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        (("shout", 20, "i_come_back"), {}, "signal must be one of"),
+        (("pause_word", 25, "i_come_back"), {}, "break length (minutes) must be one of"),
+        (("pause_word", True, "i_come_back"), {}, "break length"),
+        (("pause_word", 20, "never"), {}, "way to come back must be one of"),
+        (("own", 20, "i_come_back"), {}, "signal: please write your own words"),
+        (("pause_word", 20, "own"), {"come_back_text": " "}, "please write your own words"),
+        (("pause_word", 20, "i_come_back"), {"signal_text": "mine"}, "own words go with 'own'"),
+    ],
+)
 def test_bad_calm_down_plans_are_refused(args, kwargs, message) -> None:
     with pytest.raises(InputError) as info:
         ex.check_calm_down_plan(*args, **kwargs)
@@ -308,8 +348,9 @@ def test_summary_section_is_json_and_anonymous(demo_session) -> None:
 
 
 def test_pure_logic_imports_no_drawing_or_widgets() -> None:
-    code = ("import sys, workshop_kit.exercises; "
-            "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, workshop_kit.exercises; "
+        "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -18,11 +18,15 @@ def _texts(fig) -> str:
 
 
 def _plan(session, code, own_text="Pancakes on Sunday"):
-    ex.save_rituals_plan(session, code, [
-        {"ritual": "weekly_date", "day": "Friday", "time": "19:30"},
-        {"ritual": "walk", "day": "Every day", "time": "07:15"},
-        {"ritual": "own", "day": "Sunday", "time": "09:00", "text": own_text},
-    ])
+    ex.save_rituals_plan(
+        session,
+        code,
+        [
+            {"ritual": "weekly_date", "day": "Friday", "time": "19:30"},
+            {"ritual": "walk", "day": "Every day", "time": "07:15"},
+            {"ritual": "own", "day": "Sunday", "time": "09:00", "text": own_text},
+        ],
+    )
 
 
 # -- room chart -------------------------------------------------------------------------
@@ -62,16 +66,25 @@ def test_next_steps_shows_the_plan_with_days_and_times(session) -> None:
     code, other = session.couple_codes()[:2]
     _plan(session, code)
     _plan(session, other, own_text="Another couple's secret")
-    ex.save_calm_down_plan(session, code, "A",
-                           ex.check_calm_down_plan("own", 30, "same_place",
-                                                   signal_text='I say "penguin"'))
+    ex.save_calm_down_plan(
+        session,
+        code,
+        "A",
+        ex.check_calm_down_plan("own", 30, "same_place", signal_text='I say "penguin"'),
+    )
     fig = next_steps_figure(session, code, lowest_themes=["conflict"])
     text = _texts(fig)
     assert tuple(fig.get_size_inches()) == pytest.approx(PAPER_SIZES["A4"])
-    for expected in ("Our next steps", f"couple {code}", "A weekly date: on Fridays at 19:30",
-                     "A walk together: every day at 07:15",
-                     "Pancakes on Sunday: on Sundays at 09:00", 'My signal: I say "penguin"',
-                     "My break: 30 minutes", "Coming back: We meet at an agreed spot"):
+    for expected in (
+        "Our next steps",
+        f"couple {code}",
+        "A weekly date: on Fridays at 19:30",
+        "A walk together: every day at 07:15",
+        "Pancakes on Sunday: on Sundays at 09:00",
+        'My signal: I say "penguin"',
+        "My break: 30 minutes",
+        "Coming back: We meet at an agreed spot",
+    ):
         assert expected in text.replace("\n", " "), expected
     # the week strip marks Friday, Sunday and (for the daily walk) every day
     assert text.count("2 · 07:15") == 7 and "1 · 19:30" in text and "3 · 09:00" in text
@@ -84,8 +97,9 @@ def test_next_steps_shows_the_plan_with_days_and_times(session) -> None:
 def test_next_steps_without_a_plan_offers_ideas_from_the_lowest_themes(session) -> None:
     code = session.couple_codes()[0]
     content = ex.load_exercises()
-    fig = next_steps_figure(session, code, lowest_themes=["gratitude", "quality_time"],
-                            paper="letter")
+    fig = next_steps_figure(
+        session, code, lowest_themes=["gratitude", "quality_time"], paper="letter"
+    )
     text = _texts(fig).replace("\n", " ")
     assert tuple(fig.get_size_inches()) == pytest.approx(PAPER_SIZES["letter"])
     assert "You did not make a rituals plan today, and that is fine" in text
@@ -101,11 +115,14 @@ def test_next_steps_with_no_themes_gives_general_ideas(session) -> None:
     assert ex.load_exercises().suggestions[ex.GENERAL].try_text in text
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"paper": "A5"}, "paper must be one of"),
-    ({"lowest_themes": ["horoscopes"]}, "theme must be one of"),
-    ({"couple_code": "ZZZZ"}, "not in this session"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"paper": "A5"}, "paper must be one of"),
+        ({"lowest_themes": ["horoscopes"]}, "theme must be one of"),
+        ({"couple_code": "ZZZZ"}, "not in this session"),
+    ],
+)
 def test_next_steps_refuses_bad_arguments(session, kwargs, message) -> None:
     kwargs = {"couple_code": session.couple_codes()[0], **kwargs}
     with pytest.raises(InputError, match=message):

@@ -156,7 +156,9 @@ def test_rituals_plan_is_saved_and_a_new_widget_resumes(session) -> None:
     assert "Saved" in view.message.value and "Pizza night" in view.message.value
     saved = ex.rituals_plan(session, code)
     assert [(p.ritual, p.day, p.time, p.text) for p in saved] == [
-        ("walk", "Sunday", "10:00", ""), ("own", "Friday", "20:00", "Pizza night")]
+        ("walk", "Sunday", "10:00", ""),
+        ("own", "Friday", "20:00", "Pizza night"),
+    ]
 
     again = RitualsPlanWidget(session, couple_code=code)
     assert [r[0].value for r in again.rows] == ["walk", "own", ""]
@@ -196,8 +198,9 @@ def test_calm_down_plan_is_saved_per_partner_and_resumes(session) -> None:
     view.code_picker.value = code
     view.partner_picker.value = "B"
     view.save()
-    assert "Please choose a signal, how long your break lasts, how you come back" \
-        in view.message.value
+    assert (
+        "Please choose a signal, how long your break lasts, how you come back" in view.message.value
+    )
     view.signal.value = "own"
     assert view.signal_text.layout.display == ""
     view.signal_text.value = 'I say "penguin"'
@@ -206,12 +209,17 @@ def test_calm_down_plan_is_saved_per_partner_and_resumes(session) -> None:
     view.save()
     assert "Saved, partner B" in view.message.value
     assert ex.calm_down_plan(session, code, "B") == ex.CalmDownPlan(
-        "own", 30, "message", 'I say "penguin"', "")
+        "own", 30, "message", 'I say "penguin"', ""
+    )
     assert ex.calm_down_plan(session, code, "A") is None
 
     again = CalmDownPlanWidget(session, couple_code=code, partner="B")
-    assert (again.signal.value, again.signal_text.value, again.break_minutes.value,
-            again.come_back.value) == ("own", 'I say "penguin"', 30, "message")
+    assert (
+        again.signal.value,
+        again.signal_text.value,
+        again.break_minutes.value,
+        again.come_back.value,
+    ) == ("own", 'I say "penguin"', 30, "message")
     again.partner_picker.value = "A"  # partner A's form is empty
     assert (again.signal.value, again.break_minutes.value) == ("", None)
 

@@ -24,8 +24,8 @@ def deck():
 def bars(ax):
     """(label, width) of every bar, top to bottom."""
     labels = {round(t.get_position()[1]): t.get_text() for t in ax.get_yticklabels()}
-    found = [(labels[round(p.get_y() + p.get_height() / 2)], p.get_width()) for p in ax.patches]
-    return sorted(found, key=lambda lw: -[k for k, v in labels.items() if v == lw[0]][0])
+    middle = [(round(p.get_y() + p.get_height() / 2), p.get_width()) for p in ax.patches]
+    return [(labels[y], width) for y, width in sorted(middle, reverse=True)]
 
 
 def texts(fig):

@@ -130,8 +130,9 @@ def _texts(entry: dict, key: str, where: str) -> tuple[str, ...]:
 
 def _whole_numbers(entry: dict, key: str, where: str) -> tuple[int, ...]:
     values = require(entry, key, list, where)
-    if not values or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0
-                             for v in values):
+    if not values or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in values
+    ):
         raise ContentError(f"{where}: field {key!r} must be a list of whole numbers above 0")
     return tuple(values)
 
@@ -158,20 +159,31 @@ def _listening(data: dict, where: str) -> ListeningContent:
         seconds = require(entry, "seconds", int, w)
         if seconds < 0:
             raise ContentError(f"{w}: field 'seconds' must be 0 or more; not {seconds}")
-        steps.append(ListeningStep(require(entry, "id", str, w), require(entry, "name", str, w),
-                                   seconds, require(entry, "speaker_does", str, w),
-                                   require(entry, "listener_does", str, w)))
+        steps.append(
+            ListeningStep(
+                require(entry, "id", str, w),
+                require(entry, "name", str, w),
+                seconds,
+                require(entry, "speaker_does", str, w),
+                require(entry, "listener_does", str, w),
+            )
+        )
     if tuple(s.id for s in steps) != STEP_ORDER:
-        raise ContentError(f"{where}: the steps must be {list(STEP_ORDER)} in this order; "
-                           f"not {[s.id for s in steps]}")
+        raise ContentError(
+            f"{where}: the steps must be {list(STEP_ORDER)} in this order; "
+            f"not {[s.id for s in steps]}"
+        )
     lengths = _whole_numbers(data, "round_lengths", where)
     default = require(data, "default_round_length", int, where)
     if default not in lengths:
-        raise ContentError(f"{where}: field 'default_round_length' must be one of "
-                           f"{list(lengths)}; not {default!r}")
+        raise ContentError(
+            f"{where}: field 'default_round_length' must be one of {list(lengths)}; not {default!r}"
+        )
     return ListeningContent(
         intro=" ".join(require(data, "intro", str, where).split()),
-        round_lengths=lengths, default_round_length=default, steps=tuple(steps),
+        round_lengths=lengths,
+        default_round_length=default,
+        steps=tuple(steps),
         speaker_starters=_texts(data, "speaker_starters", where),
         listener_starters=_texts(data, "listener_starters", where),
         topics=_texts(data, "topics", where),
@@ -187,19 +199,28 @@ def _ritual(entry: Any, where: str) -> Ritual:
 
 
 def _rituals(data: dict, where: str) -> RitualsContent:
-    catalogue = tuple(_ritual(e, f"{where}, ritual")
-                      for e in require(data, "catalogue", list, where))
+    catalogue = tuple(
+        _ritual(e, f"{where}, ritual") for e in require(data, "catalogue", list, where)
+    )
     own_entry = require(data, "own", dict, where)
     own = _ritual(own_entry, f"{where}, own")
     ids = [r.id for r in catalogue]
     if len(set(ids)) != len(ids) or own.id != OWN or OWN in ids:
-        raise ContentError(f"{where}: ritual ids must be unique, and 'own' must have id "
-                           f"{OWN!r} (and only it); got {ids} and {own.id!r}")
+        raise ContentError(
+            f"{where}: ritual ids must be unique, and 'own' must have id "
+            f"{OWN!r} (and only it); got {ids} and {own.id!r}"
+        )
     lo, hi = require(data, "min_chosen", int, where), require(data, "max_chosen", int, where)
     if not 1 <= lo <= hi:
         raise ContentError(f"{where}: need 1 <= min_chosen <= max_chosen; not {lo}..{hi}")
-    return RitualsContent(catalogue, own, require(own_entry, "max_length", int, f"{where}, own"),
-                          _texts(data, "days", where), lo, hi)
+    return RitualsContent(
+        catalogue,
+        own,
+        require(own_entry, "max_length", int, f"{where}, own"),
+        _texts(data, "days", where),
+        lo,
+        hi,
+    )
 
 
 def _calm_down(data: dict, where: str) -> CalmDownContent:
@@ -223,8 +244,10 @@ def _suggestions(data: dict, rituals: RitualsContent, where: str) -> dict[str, S
         ids = tuple(require(entry, "rituals", list, w))
         unknown = [i for i in ids if i not in known]
         if not ids or unknown:
-            raise ContentError(f"{w}: field 'rituals' must list catalogue ritual ids "
-                               f"{sorted(known)}; unknown {unknown}")
+            raise ContentError(
+                f"{w}: field 'rituals' must list catalogue ritual ids "
+                f"{sorted(known)}; unknown {unknown}"
+            )
         found[str(theme)] = Suggestion(str(theme), ids, require(entry, "try", str, w))
     if GENERAL not in found:
         raise ContentError(f"{where}: needs a {GENERAL!r} entry for couples with no themes")
@@ -253,8 +276,9 @@ def _load_cached(path: Path, _mtime: int) -> ExercisesContent:
         listening=_listening(require(data, "listening", dict, name), f"{name}, listening"),
         rituals=rituals,
         calm_down=_calm_down(require(data, "calm_down", dict, name), f"{name}, calm_down"),
-        suggestions=_suggestions(require(data, "suggestions", dict, name), rituals,
-                                 f"{name}, suggestions"),
+        suggestions=_suggestions(
+            require(data, "suggestions", dict, name), rituals, f"{name}, suggestions"
+        ),
         path=path,
     )
 
@@ -283,8 +307,13 @@ class ListeningRound:
     ('B', 'A', 'speak', 1)
     """
 
-    def __init__(self, content: ListeningContent, round_length: int | None = None,
-                 first_speaker: str = "A", clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        content: ListeningContent,
+        round_length: int | None = None,
+        first_speaker: str = "A",
+        clock: Callable[[], float] = time.monotonic,
+    ):
         round_length = content.default_round_length if round_length is None else round_length
         if round_length not in content.round_lengths:
             raise one_of("round length (seconds)", round_length, content.round_lengths)
@@ -357,8 +386,10 @@ class ListeningRound:
     def switch_turn(self) -> None:
         """The listener becomes the speaker; the timer waits for the next start."""
         if not self.can_switch:
-            raise InputError("the listener reflects back before replying: go on to "
-                             f"{self.content.step('reflect').name!r} before switching turns")
+            raise InputError(
+                "the listener reflects back before replying: go on to "
+                f"{self.content.step('reflect').name!r} before switching turns"
+            )
         self.turns_completed += 1
         self.turn += 1
         self.speaker = self.listener
@@ -374,13 +405,18 @@ class ListeningRound:
         return {"turns": turns, "round_length": self.round_length}
 
 
-def record_listening_round(session: Session, listening_round: ListeningRound,
-                           key: str | None = None, source: str = "widget") -> dict[str, int]:
+def record_listening_round(
+    session: Session,
+    listening_round: ListeningRound,
+    key: str | None = None,
+    source: str = "widget",
+) -> dict[str, int]:
     """Store one finished round (session level, no couple); return what was stored."""
     value = listening_round.record()
     if value["turns"] == 0:
-        raise InputError("nothing to record yet: a turn counts once the listener has "
-                         "reflected back")
+        raise InputError(
+            "nothing to record yet: a turn counts once the listener has reflected back"
+        )
     session.put_entry(LISTENING_KIND, key or uuid.uuid4().hex, value, source=source)
     return value
 
@@ -417,8 +453,9 @@ def parse_time(value: Any, where: str = "time") -> str:
     """
     match = TIME_PATTERN.match(str(value)) if value is not None else None
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise InputError(f"{where} must be written HH:MM on a 24-hour clock, such as 19:30; "
-                         f"not {value!r}")
+        raise InputError(
+            f"{where} must be written HH:MM on a 24-hour clock, such as 19:30; not {value!r}"
+        )
     return f"{int(match[1]):02d}:{match[2]}"
 
 
@@ -427,13 +464,15 @@ def _own_text(value: Any, max_length: int, where: str) -> str:
     if not text:
         raise InputError(f"{where}: please write your own words (they are missing)")
     if len(text) > max_length:
-        raise InputError(f"{where}: your own words must be at most {max_length} characters; "
-                         f"not {len(text)}")
+        raise InputError(
+            f"{where}: your own words must be at most {max_length} characters; not {len(text)}"
+        )
     return text
 
 
-def check_rituals_plan(choices: Iterable[Mapping[str, Any]],
-                       content: RitualsContent | None = None) -> tuple[PlannedRitual, ...]:
+def check_rituals_plan(
+    choices: Iterable[Mapping[str, Any]], content: RitualsContent | None = None
+) -> tuple[PlannedRitual, ...]:
     """Check a plan of 2–3 rituals, each ``{"ritual", "day", "time", "text"}``.
 
     Returns the clean plan; raises :class:`InputError` naming the ritual and the field.
@@ -447,14 +486,15 @@ def check_rituals_plan(choices: Iterable[Mapping[str, Any]],
     content = content or load_exercises().rituals
     choices = list(choices)
     if not content.min_chosen <= len(choices) <= content.max_chosen:
-        raise InputError(f"a rituals plan holds {content.min_chosen} to {content.max_chosen} "
-                         f"rituals; not {len(choices)}")
+        raise InputError(
+            f"a rituals plan holds {content.min_chosen} to {content.max_chosen} "
+            f"rituals; not {len(choices)}"
+        )
     plan, seen = [], set()
     for i, choice in enumerate(choices, start=1):
         where = f"ritual {i}"
         if not isinstance(choice, Mapping):
-            raise InputError(f"{where} must be a mapping with ritual, day and time; "
-                             f"not {choice!r}")
+            raise InputError(f"{where} must be a mapping with ritual, day and time; not {choice!r}")
         ritual_id = choice.get("ritual")
         try:
             content.ritual(ritual_id)
@@ -468,24 +508,33 @@ def check_rituals_plan(choices: Iterable[Mapping[str, Any]],
         if ritual_id == OWN:
             text = _own_text(choice.get("text"), content.own_max_length, where)
         elif str(choice.get("text") or "").strip():
-            raise InputError(f"{where}: own words go with {content.own.name!r} only; "
-                             f"{ritual_id!r} is from the list")
+            raise InputError(
+                f"{where}: own words go with {content.own.name!r} only; "
+                f"{ritual_id!r} is from the list"
+            )
         identity = (ritual_id, text.lower())
         if identity in seen:
-            raise InputError(f"{where}: {content.ritual(ritual_id).name!r} is already in the "
-                             "plan; choose another")
+            raise InputError(
+                f"{where}: {content.ritual(ritual_id).name!r} is already in the "
+                "plan; choose another"
+            )
         seen.add(identity)
         plan.append(PlannedRitual(ritual_id, day, at, text))
     return tuple(plan)
 
 
-def save_rituals_plan(session: Session, couple_code: str, choices: Iterable[Mapping[str, Any]],
-                      content: RitualsContent | None = None,
-                      source: str = "widget") -> tuple[PlannedRitual, ...]:
+def save_rituals_plan(
+    session: Session,
+    couple_code: str,
+    choices: Iterable[Mapping[str, Any]],
+    content: RitualsContent | None = None,
+    source: str = "widget",
+) -> tuple[PlannedRitual, ...]:
     """Check and store a couple's plan (replacing any earlier one) at once."""
     plan = check_rituals_plan(choices, content)
-    session.put_entry(RITUALS_KIND, PLAN_KEY, {"rituals": [p.as_dict() for p in plan]},
-                      couple_code, source=source)
+    session.put_entry(
+        RITUALS_KIND, PLAN_KEY, {"rituals": [p.as_dict() for p in plan]}, couple_code, source=source
+    )
     return plan
 
 
@@ -494,8 +543,10 @@ def rituals_plan(session: Session, couple_code: str) -> tuple[PlannedRitual, ...
     found = session.entries(RITUALS_KIND, couple_code=couple_code, key=PLAN_KEY)
     if not found:
         return None
-    return tuple(PlannedRitual(r["ritual"], r["day"], r["time"], r.get("text", ""))
-                 for r in found[0].value["rituals"])
+    return tuple(
+        PlannedRitual(r["ritual"], r["day"], r["time"], r.get("text", ""))
+        for r in found[0].value["rituals"]
+    )
 
 
 def ritual_label(planned: PlannedRitual, content: RitualsContent) -> str:
@@ -508,8 +559,9 @@ def ritual_label(planned: PlannedRitual, content: RitualsContent) -> str:
         return planned.ritual
 
 
-def room_ritual_counts(session: Session, content: RitualsContent | None = None,
-                       k: int | None = None) -> pd.DataFrame:
+def room_ritual_counts(
+    session: Session, content: RitualsContent | None = None, k: int | None = None
+) -> pd.DataFrame:
     """How many couples chose each ritual, k-suppressed for the projector.
 
     Own rituals count as one label ("Our own ritual"), never by their words. Rituals
@@ -518,8 +570,11 @@ def room_ritual_counts(session: Session, content: RitualsContent | None = None,
     """
     content = content or load_exercises().rituals
     k = session.k if k is None else k
-    rows = [(e.couple_code, r["ritual"]) for e in session.entries(RITUALS_KIND)
-            for r in e.value["rituals"]]
+    rows = [
+        (e.couple_code, r["ritual"])
+        for e in session.entries(RITUALS_KIND)
+        for r in e.value["rituals"]
+    ]
     contributions = pd.DataFrame(rows, columns=["contributor", "ritual"]).drop_duplicates()
     folded = tally.fold_small(contributions, "ritual", k)
 
@@ -532,13 +587,17 @@ def room_ritual_counts(session: Session, content: RitualsContent | None = None,
             return ritual_id
 
     # "Other" goes last whatever its size: it is a remainder, not a ritual
-    folded = pd.concat([folded[folded["ritual"] != tally.OTHER],
-                        folded[folded["ritual"] == tally.OTHER]], ignore_index=True)
-    return pd.DataFrame({
-        "ritual": folded["ritual"].astype(str),
-        "name": [name(r) for r in folded["ritual"]],
-        "couples": folded["contributors"].astype(int),
-    })
+    folded = pd.concat(
+        [folded[folded["ritual"] != tally.OTHER], folded[folded["ritual"] == tally.OTHER]],
+        ignore_index=True,
+    )
+    return pd.DataFrame(
+        {
+            "ritual": folded["ritual"].astype(str),
+            "name": [name(r) for r in folded["ritual"]],
+            "couples": folded["contributors"].astype(int),
+        }
+    )
 
 
 def plans_made(session: Session, k: int | None = None) -> dict[str, int | None]:
@@ -547,10 +606,12 @@ def plans_made(session: Session, k: int | None = None) -> dict[str, int | None]:
     A count under ``k`` is given as None (too few to show).
     """
     k = session.k if k is None else k
-    counts = pd.DataFrame({
-        "what": ["rituals_plans", "calm_down_plans"],
-        "n": [len(session.entries(RITUALS_KIND)), len(session.entries(CALM_DOWN_KIND))],
-    })
+    counts = pd.DataFrame(
+        {
+            "what": ["rituals_plans", "calm_down_plans"],
+            "n": [len(session.entries(RITUALS_KIND)), len(session.entries(CALM_DOWN_KIND))],
+        }
+    )
     shown = tally.suppress_counts(counts, k)
     return {row.what: None if row.suppressed else int(row.n) for row in shown.itertuples()}
 
@@ -567,9 +628,13 @@ class CalmDownPlan:
     come_back_text: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"signal": self.signal, "signal_text": self.signal_text,
-                "break_minutes": self.break_minutes, "come_back": self.come_back,
-                "come_back_text": self.come_back_text}
+        return {
+            "signal": self.signal,
+            "signal_text": self.signal_text,
+            "break_minutes": self.break_minutes,
+            "come_back": self.come_back,
+            "come_back_text": self.come_back_text,
+        }
 
 
 def _pick(choices: tuple[Choice, ...], value: Any, text: Any, name: str, max_length: int) -> str:
@@ -583,9 +648,14 @@ def _pick(choices: tuple[Choice, ...], value: Any, text: Any, name: str, max_len
     return ""
 
 
-def check_calm_down_plan(signal: str, break_minutes: int, come_back: str,
-                         signal_text: str = "", come_back_text: str = "",
-                         content: CalmDownContent | None = None) -> CalmDownPlan:
+def check_calm_down_plan(
+    signal: str,
+    break_minutes: int,
+    come_back: str,
+    signal_text: str = "",
+    come_back_text: str = "",
+    content: CalmDownContent | None = None,
+) -> CalmDownPlan:
     """Check one partner's calm-down choices against the content.
 
     >>> check_calm_down_plan("pause_word", 20, "i_come_back").break_minutes
@@ -599,19 +669,30 @@ def check_calm_down_plan(signal: str, break_minutes: int, come_back: str,
     signal_words = _pick(content.signals, signal, signal_text, "signal", content.own_max_length)
     if isinstance(break_minutes, bool) or break_minutes not in content.break_minutes:
         raise one_of("break length (minutes)", break_minutes, content.break_minutes)
-    back_words = _pick(content.come_back, come_back, come_back_text, "way to come back",
-                       content.own_max_length)
+    back_words = _pick(
+        content.come_back, come_back, come_back_text, "way to come back", content.own_max_length
+    )
     return CalmDownPlan(signal, int(break_minutes), come_back, signal_words, back_words)
 
 
-def save_calm_down_plan(session: Session, couple_code: str, partner: str, plan: CalmDownPlan,
-                        content: CalmDownContent | None = None,
-                        source: str = "widget") -> CalmDownPlan:
+def save_calm_down_plan(
+    session: Session,
+    couple_code: str,
+    partner: str,
+    plan: CalmDownPlan,
+    content: CalmDownContent | None = None,
+    source: str = "widget",
+) -> CalmDownPlan:
     """Re-check and store one partner's plan (replacing any earlier one) at once."""
-    plan = check_calm_down_plan(plan.signal, plan.break_minutes, plan.come_back,
-                                plan.signal_text, plan.come_back_text, content)
-    session.put_entry(CALM_DOWN_KIND, PLAN_KEY, plan.as_dict(), couple_code, partner,
-                      source=source)
+    plan = check_calm_down_plan(
+        plan.signal,
+        plan.break_minutes,
+        plan.come_back,
+        plan.signal_text,
+        plan.come_back_text,
+        content,
+    )
+    session.put_entry(CALM_DOWN_KIND, PLAN_KEY, plan.as_dict(), couple_code, partner, source=source)
     return plan
 
 
@@ -648,8 +729,13 @@ class NextSteps:
     calm_down: dict[str, CalmDownPlan | None] = field(default_factory=dict)
 
 
-def next_steps(session: Session, couple_code: str, lowest_themes: Iterable[str] | None = None,
-               content: ExercisesContent | None = None, max_themes: int = 3) -> NextSteps:
+def next_steps(
+    session: Session,
+    couple_code: str,
+    lowest_themes: Iterable[str] | None = None,
+    content: ExercisesContent | None = None,
+    max_themes: int = 3,
+) -> NextSteps:
     """Gather one couple's next steps: their plan, or ideas from their lowest themes.
 
     ``lowest_themes`` are check-in subscale ids, lowest first (the pack builder works
@@ -669,21 +755,35 @@ def next_steps(session: Session, couple_code: str, lowest_themes: Iterable[str] 
         names = {sub.id: sub.name for sub in session.content.instrument("checkin").subscales}
         for theme in themes[:max_themes] or [GENERAL]:
             suggestion = content.suggestions[theme]
-            ideas.append(ThemeIdeas(
-                theme, names.get(theme, "") if theme != GENERAL else "",
-                tuple(content.rituals.ritual(r) for r in suggestion.rituals),
-                suggestion.try_text,
-            ))
+            ideas.append(
+                ThemeIdeas(
+                    theme,
+                    names.get(theme, "") if theme != GENERAL else "",
+                    tuple(content.rituals.ritual(r) for r in suggestion.rituals),
+                    suggestion.try_text,
+                )
+            )
     calm = {p: calm_down_plan(session, code, p) for p in PARTNERS}
     return NextSteps(code, plan, tuple(ideas), calm)
 
 
 # -- demo -----------------------------------------------------------------------------
-DEMO_WEIGHTS = {"weekly_date": 6, "walk": 5, "cooking": 4, "gratitude_journal": 3,
-                "mindfulness": 2, "daily_check_in": 2, "goodnight": 1, "morning_coffee": 1,
-                "giving_back": 1}
-DEMO_OWN = ("Pancakes on Sunday morning", "Reading aloud to each other in bed",
-            "The Saturday market, just the two of us")
+DEMO_WEIGHTS = {
+    "weekly_date": 6,
+    "walk": 5,
+    "cooking": 4,
+    "gratitude_journal": 3,
+    "mindfulness": 2,
+    "daily_check_in": 2,
+    "goodnight": 1,
+    "morning_coffee": 1,
+    "giving_back": 1,
+}
+DEMO_OWN = (
+    "Pancakes on Sunday morning",
+    "Reading aloud to each other in bed",
+    "The Saturday market, just the two of us",
+)
 DEMO_TIMES = ("07:30", "12:30", "18:00", "19:30", "20:00", "21:00")
 
 
@@ -704,23 +804,41 @@ def populate_exercises(session: Session, rng: random.Random) -> None:
             ritual = OWN if rng.random() < 0.12 else rng.choices(ids, weights)[0]
             if ritual not in picked:
                 picked.append(ritual)
-        choices = [{"ritual": r, "day": rng.choice(content.rituals.days),
-                    "time": rng.choice(DEMO_TIMES),
-                    "text": rng.choice(DEMO_OWN) if r == OWN else ""} for r in picked]
+        choices = [
+            {
+                "ritual": r,
+                "day": rng.choice(content.rituals.days),
+                "time": rng.choice(DEMO_TIMES),
+                "text": rng.choice(DEMO_OWN) if r == OWN else "",
+            }
+            for r in picked
+        ]
         plan = check_rituals_plan(choices, content.rituals)
-        rows.append((RITUALS_KIND, PLAN_KEY, {"rituals": [p.as_dict() for p in plan]},
-                     code, None))
+        rows.append((RITUALS_KIND, PLAN_KEY, {"rituals": [p.as_dict() for p in plan]}, code, None))
     for index, code in enumerate(session.couple_codes()):
         for partner in PARTNERS:
             if index == 2 or rng.random() < 0.12:
                 continue
-            plan = check_calm_down_plan(rng.choice(signals), rng.choice([20, 20, 30, 30, 45]),
-                                        rng.choice(backs), content=content.calm_down)
+            plan = check_calm_down_plan(
+                rng.choice(signals),
+                rng.choice([20, 20, 30, 30, 45]),
+                rng.choice(backs),
+                content=content.calm_down,
+            )
             rows.append((CALM_DOWN_KIND, PLAN_KEY, plan.as_dict(), code, partner))
     for number in range(1, 4):
-        rows.append((LISTENING_KIND, f"demo-{number}",
-                     {"turns": rng.choice([2, 2, 4]),
-                      "round_length": content.listening.default_round_length}, None, None))
+        rows.append(
+            (
+                LISTENING_KIND,
+                f"demo-{number}",
+                {
+                    "turns": rng.choice([2, 2, 4]),
+                    "round_length": content.listening.default_round_length,
+                },
+                None,
+                None,
+            )
+        )
     session.put_entries(rows, source="demo")
 
 
@@ -733,8 +851,10 @@ def summary_section(session: Session) -> dict[str, Any]:
     """
     counts = room_ritual_counts(session)
     return {
-        "rituals_chosen": [{"ritual": row.ritual, "name": row.name, "couples": int(row.couples)}
-                           for row in counts.itertuples()],
+        "rituals_chosen": [
+            {"ritual": row.ritual, "name": row.name, "couples": int(row.couples)}
+            for row in counts.itertuples()
+        ],
         **plans_made(session),
         "listening": listening_totals(session),
     }

@@ -35,8 +35,13 @@ WEEK = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 EVERY_DAY = "Every day"
 
 
-def room_rituals(counts: pd.DataFrame, k: int, plans: int | None = None, ax=None,
-                 title: str = "Rituals the room is planning"):
+def room_rituals(
+    counts: pd.DataFrame,
+    k: int,
+    plans: int | None = None,
+    ax=None,
+    title: str = "Rituals the room is planning",
+):
     """Horizontal bars: how many couples chose each ritual (projector).
 
     ``counts`` is :func:`workshop_kit.exercises.room_ritual_counts` (already folded
@@ -46,30 +51,50 @@ def room_rituals(counts: pd.DataFrame, k: int, plans: int | None = None, ax=None
     ax = get_ax(ax)
     if counts.empty:
         return empty_message(
-            ax, f"Nothing to show yet: rituals appear here once at least {k} couples have "
-                "chosen the same one."
+            ax,
+            f"Nothing to show yet: rituals appear here once at least {k} couples have "
+            "chosen the same one.",
         )
     rows = counts.iloc[::-1]  # largest at the top
     y = range(len(rows))
     colours = [LIGHT_GREY if r == "Other" else BLUE for r in rows["ritual"]]
-    bars = ax.barh(list(y), rows["couples"], color=colours, edgecolor=INK, linewidth=0.8,
-                   height=0.7)
+    bars = ax.barh(
+        list(y), rows["couples"], color=colours, edgecolor=INK, linewidth=0.8, height=0.7
+    )
     for bar, value in zip(bars, rows["couples"], strict=True):
-        ax.text(bar.get_width() + 0.1, bar.get_y() + bar.get_height() / 2, f"{int(value)}",
-                va="center", ha="left", fontweight="bold", color=INK)
+        ax.text(
+            bar.get_width() + 0.1,
+            bar.get_y() + bar.get_height() / 2,
+            f"{int(value)}",
+            va="center",
+            ha="left",
+            fontweight="bold",
+            color=INK,
+        )
     ax.set_yticks(list(y), list(rows["name"]))
     ax.set_xlim(0, max(rows["couples"]) * 1.15 + 0.5)
     ax.xaxis.set_major_locator(_whole_number_locator())
     ax.set_xlabel("Couples who chose it")
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    made = f"{plans} couples made a plan." if plans is not None else \
-        f"Fewer than {k} couples have made a plan so far."
+    made = (
+        f"{plans} couples made a plan."
+        if plans is not None
+        else f"Fewer than {k} couples have made a plan so far."
+    )
     ax.set_title(title, loc="left", pad=16)
-    ax.text(0, -0.14, f"{made}  Rituals chosen by fewer than {k} couples are grouped as "
-            "\"Other rituals\" or left out, so no couple can be picked out.",
-            transform=ax.transAxes, ha="left", va="top", fontsize="x-small", color=GREY,
-            wrap=True)
+    ax.text(
+        0,
+        -0.14,
+        f"{made}  Rituals chosen by fewer than {k} couples are grouped as "
+        '"Other rituals" or left out, so no couple can be picked out.',
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize="x-small",
+        color=GREY,
+        wrap=True,
+    )
     return ax
 
 
@@ -91,15 +116,30 @@ class _Page:
     def _frac(self, x_in: float, y_in: float) -> tuple[float, float]:
         return x_in / self.width, y_in / self.height
 
-    def text(self, message: str, size: float = 11, weight: str = "normal", colour: str = INK,
-             indent: float = 0.0, gap: float = 0.08, width: float | None = None) -> None:
+    def text(
+        self,
+        message: str,
+        size: float = 11,
+        weight: str = "normal",
+        colour: str = INK,
+        indent: float = 0.0,
+        gap: float = 0.08,
+        width: float | None = None,
+    ) -> None:
         """Write wrapped text at the cursor and move the cursor below it."""
         usable = (width or (self.width - 2 * self.margin)) - indent
         chars = max(20, int(usable * 72 / (size * 0.55)))
         lines = textwrap.wrap(message, chars) or [""]
-        self.fig.text(*self._frac(self.margin + indent, self.y), "\n".join(lines),
-                      fontsize=size, fontweight=weight, color=colour, va="top", ha="left",
-                      linespacing=1.35)
+        self.fig.text(
+            *self._frac(self.margin + indent, self.y),
+            "\n".join(lines),
+            fontsize=size,
+            fontweight=weight,
+            color=colour,
+            va="top",
+            ha="left",
+            linespacing=1.35,
+        )
         self.y -= len(lines) * size * 1.35 / 72 + gap
 
     def space(self, inches: float) -> None:
@@ -108,8 +148,14 @@ class _Page:
     def axes(self, height: float, indent: float = 0.0):
         """An Axes across the text column, ``height`` inches tall, below the cursor."""
         left, bottom = self._frac(self.margin + indent, self.y - height)
-        ax = self.fig.add_axes([left, bottom, (self.width - 2 * self.margin - indent) / self.width,
-                                height / self.height])
+        ax = self.fig.add_axes(
+            [
+                left,
+                bottom,
+                (self.width - 2 * self.margin - indent) / self.width,
+                height / self.height,
+            ]
+        )
         self.y -= height
         return ax
 
@@ -122,25 +168,54 @@ def week_strip(plan: tuple[ex.PlannedRitual, ...], ax=None):
     ax.set_axis_off()
     per_day: dict[int, list[str]] = {i: [] for i in range(7)}
     for number, planned in enumerate(plan, start=1):
-        days = range(7) if planned.day == EVERY_DAY else \
-            [WEEK.index(planned.day)] if planned.day in WEEK else []
+        days = (
+            range(7)
+            if planned.day == EVERY_DAY
+            else [WEEK.index(planned.day)]
+            if planned.day in WEEK
+            else []
+        )
         for day in days:
             per_day[day].append(f"{number} · {planned.time}")
     for day, name in enumerate(WEEK):
         busy = bool(per_day[day])
-        ax.add_patch(FancyBboxPatch((day + 0.06, 0.04), 0.88, 0.9,
-                                    boxstyle="round,pad=0,rounding_size=0.08",
-                                    facecolor="#E8F1F8" if busy else PAPER,
-                                    edgecolor=BLUE if busy else LIGHT_GREY, linewidth=1.2))
-        ax.text(day + 0.5, 0.84, name[:3], ha="center", va="top", fontsize=10,
-                fontweight="bold", color=INK)
-        ax.text(day + 0.5, 0.58, "\n".join(per_day[day]), ha="center", va="top", fontsize=9,
-                color=INK, linespacing=1.3)
+        ax.add_patch(
+            FancyBboxPatch(
+                (day + 0.06, 0.04),
+                0.88,
+                0.9,
+                boxstyle="round,pad=0,rounding_size=0.08",
+                facecolor="#E8F1F8" if busy else PAPER,
+                edgecolor=BLUE if busy else LIGHT_GREY,
+                linewidth=1.2,
+            )
+        )
+        ax.text(
+            day + 0.5,
+            0.84,
+            name[:3],
+            ha="center",
+            va="top",
+            fontsize=10,
+            fontweight="bold",
+            color=INK,
+        )
+        ax.text(
+            day + 0.5,
+            0.58,
+            "\n".join(per_day[day]),
+            ha="center",
+            va="top",
+            fontsize=9,
+            color=INK,
+            linespacing=1.3,
+        )
     return ax
 
 
-def next_steps_figure(session: Session, couple_code: str,
-                      lowest_themes: list[str] | None = None, paper: str = "A4") -> Figure:
+def next_steps_figure(
+    session: Session, couple_code: str, lowest_themes: list[str] | None = None, paper: str = "A4"
+) -> Figure:
     """The "next steps" page of one couple's take-home pack (print style).
 
     Shows the couple's rituals plan with days and times, or, when they made none,
@@ -155,14 +230,24 @@ def next_steps_figure(session: Session, couple_code: str,
         fig = Figure(figsize=PAPER_SIZES[paper])
         page = _Page(fig)
         page.text("Our next steps", size=22, weight="bold", gap=0.04)
-        page.text(f"{session.title} · {session.date} · couple {steps.couple_code}", size=10,
-                  colour=GREY, gap=0.3)
+        page.text(
+            f"{session.title} · {session.date} · couple {steps.couple_code}",
+            size=10,
+            colour=GREY,
+            gap=0.3,
+        )
         _rituals_part(page, steps, content)
         page.space(0.25)
         _calm_down_part(page, steps, content)
-        fig.text(0.5, 0.35 / page.height,
-                 "This page holds your own plans only. Keep it somewhere you will both see it.",
-                 ha="center", va="bottom", fontsize=8.5, color=GREY)
+        fig.text(
+            0.5,
+            0.35 / page.height,
+            "This page holds your own plans only. Keep it somewhere you will both see it.",
+            ha="center",
+            va="bottom",
+            fontsize=8.5,
+            color=GREY,
+        )
     return fig
 
 
@@ -170,25 +255,41 @@ def _rituals_part(page: _Page, steps: ex.NextSteps, content: ex.ExercisesContent
     page.text("Our rituals", size=15, weight="bold", colour=BLUE)
     if steps.plan:
         labels = [ex.ritual_label(p, content.rituals) for p in steps.plan]
-        page.text("Small things, done often, keep a couple close. This is what you planned "
-                  "together today:", gap=0.12)
+        page.text(
+            "Small things, done often, keep a couple close. This is what you planned "
+            "together today:",
+            gap=0.12,
+        )
         week_strip(steps.plan, ax=page.axes(1.1))
         page.space(0.15)
         for number, (planned, label) in enumerate(zip(steps.plan, labels, strict=True), start=1):
             when = "every day" if planned.day == EVERY_DAY else f"on {planned.day}s"
-            page.text(f"{number}.  {label}: {when} at {planned.time}", size=12,
-                      weight="bold", gap=0.02)
-            description = "Your own idea, in your own words." if planned.ritual == ex.OWN \
+            page.text(
+                f"{number}.  {label}: {when} at {planned.time}", size=12, weight="bold", gap=0.02
+            )
+            description = (
+                "Your own idea, in your own words."
+                if planned.ritual == ex.OWN
                 else content.rituals.ritual(planned.ritual).description
+            )
             page.text(description, indent=0.3, colour=INK, gap=0.1)
-        page.text("If you miss a week, just pick it up again. No blame; it is still yours.",
-                  colour=GREY, gap=0.1)
+        page.text(
+            "If you miss a week, just pick it up again. No blame; it is still yours.",
+            colour=GREY,
+            gap=0.1,
+        )
         return
     general = steps.ideas and steps.ideas[0].theme == ex.GENERAL
-    page.text("You did not make a rituals plan today, and that is fine. "
-              + ("Here are a few ideas to start with." if general else
-                 "Here are some ideas for the parts of your check-in that might enjoy a "
-                 "little more time together."), gap=0.14)
+    page.text(
+        "You did not make a rituals plan today, and that is fine. "
+        + (
+            "Here are a few ideas to start with."
+            if general
+            else "Here are some ideas for the parts of your check-in that might enjoy a "
+            "little more time together."
+        ),
+        gap=0.14,
+    )
     for idea in steps.ideas:
         if idea.theme_name:
             page.text(idea.theme_name, size=12.5, weight="bold", gap=0.03)
@@ -201,10 +302,12 @@ def _rituals_part(page: _Page, steps: ex.NextSteps, content: ex.ExercisesContent
 
 def _calm_down_part(page: _Page, steps: ex.NextSteps, content: ex.ExercisesContent) -> None:
     calm = content.calm_down
-    page.text("When things get heated: our calm-down plans", size=15, weight="bold",
-              colour=GREEN)
-    page.text("A break is for settling, not for winning, and coming back is part of the "
-              "promise. Respect each other's signal.", gap=0.15)
+    page.text("When things get heated: our calm-down plans", size=15, weight="bold", colour=GREEN)
+    page.text(
+        "A break is for settling, not for winning, and coming back is part of the "
+        "promise. Respect each other's signal.",
+        gap=0.15,
+    )
     top = page.y
     column = (page.width - 2 * page.margin - 0.3) / 2
     bottoms = []
@@ -212,13 +315,21 @@ def _calm_down_part(page: _Page, steps: ex.NextSteps, content: ex.ExercisesConte
         page.y = top
         indent = i * (column + 0.3)
         plan = steps.calm_down.get(partner)
-        page.text(f"Partner {partner}", size=12.5, weight="bold",
-                  colour=PARTNER_COLOURS[partner], indent=indent, width=column + indent,
-                  gap=0.05)
+        page.text(
+            f"Partner {partner}",
+            size=12.5,
+            weight="bold",
+            colour=PARTNER_COLOURS[partner],
+            indent=indent,
+            width=column + indent,
+            gap=0.05,
+        )
         if plan is None:
-            lines = ["No calm-down plan was made today. You could make one at home while you "
-                     f"are both calm: a signal, a break of at least {calm.recommended_minimum} "
-                     "minutes, and how you will come back."]
+            lines = [
+                "No calm-down plan was made today. You could make one at home while you "
+                f"are both calm: a signal, a break of at least {calm.recommended_minimum} "
+                "minutes, and how you will come back."
+            ]
         else:
             lines = [
                 f"My signal: {ex.choice_words(calm.signals, plan.signal, plan.signal_text)}",

@@ -57,8 +57,8 @@ DICTIONARY: dict[str, dict[str, tuple[str, str]]] = {
     "scores": {
         "session_id": ("text", "Unique id of the workshop session."),
         "couple_code": ("text", "The couple's code."),
-        "partner": ("text", "A or B."),
-        "phase": ("text", "before or after."),
+        "partner": ("text", "A or B: which partner of the couple."),
+        "phase": ("text", "before or after: the opening or the closing check-in."),
         "measure": ("text", "checkin (a theme score), ios (closeness circles) or a total."),
         "subscale": ("text", "Theme id for checkin; the measure id otherwise."),
         "subscale_name": ("text", "The theme or measure name as shown to participants."),
@@ -74,7 +74,7 @@ DICTIONARY: dict[str, dict[str, tuple[str, str]]] = {
     "changes": {
         "session_id": ("text", "Unique id of the workshop session."),
         "couple_code": ("text", "The couple's code."),
-        "partner": ("text", "A or B."),
+        "partner": ("text", "A or B: which partner of the couple."),
         "measure": ("text", "checkin, ios or a summed measure."),
         "subscale": ("text", "Theme id for checkin; the measure id otherwise."),
         "before": ("number", "Score at the opening check-in."),
@@ -90,7 +90,7 @@ DICTIONARY: dict[str, dict[str, tuple[str, str]]] = {
     "participants": {
         "session_id": ("text", "Unique id of the workshop session."),
         "couple_code": ("text", "The couple's code."),
-        "partner": ("text", "A or B."),
+        "partner": ("text", "A or B: which partner of the couple."),
         "consent": (
             "yes/no",
             "Agreed that the partner may see their individual scores; blank = not answered.",
@@ -103,7 +103,7 @@ DICTIONARY: dict[str, dict[str, tuple[str, str]]] = {
     "values_sorts": {
         "session_id": ("text", "Unique id of the workshop session."),
         "couple_code": ("text", "The couple's code."),
-        "partner": ("text", "A or B."),
+        "partner": ("text", "A or B: which partner of the couple."),
         "value_id": ("text", "Id of the value card in the deck."),
         "value_name": ("text", "The value's name as printed on the card."),
         "pile": ("text", "very, important or not (important)."),
@@ -112,7 +112,7 @@ DICTIONARY: dict[str, dict[str, tuple[str, str]]] = {
     "appreciation_words": {
         "session_id": ("text", "Unique id of the workshop session."),
         "couple_code": ("text", "The couple's code."),
-        "partner": ("text", "A or B."),
+        "partner": ("text", "A or B: which partner of the couple."),
         "word": (
             "text",
             'One word the participant gave for "what I appreciate" (free text, '
@@ -143,7 +143,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Every text cell of ``frame`` neutralised (a copy)."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(neutralise)
     return out
 

@@ -238,7 +238,7 @@ class CardSortWidget:
         else:
             common.set_text(
                 self.feedback,
-                f"{typed!r} is not a pile: type v (very important), i (important) or "
+                f"“{typed}” is not a pile: type v (very important), i (important) or "
                 "n (not important), then Enter.",
                 "wk-error",
             )

@@ -97,7 +97,7 @@ class CheckinWidget:
 
         # who is answering
         self.code_picker = w.Dropdown(
-            options=[CHOOSE, *session.couple_codes()], value=CHOOSE, layout=w.Layout(width="320px")
+            options=[CHOOSE, *session.couple_codes()], value=CHOOSE, layout=w.Layout(width="420px")
         )
         self.partner_picker = w.ToggleButtons(
             options=[("Partner A", "A"), ("Partner B", "B")], value=None

@@ -24,8 +24,8 @@ KIT_CSS = """
 .wk-root .widget-toggle-buttons .widget-toggle-button { min-width: 140px; }
 .wk-title { font-size: 36px; font-weight: 700; margin: 8px 0; }
 .wk-question { font-size: 30px; font-weight: 600; margin: 12px 0; }
-.wk-help { font-size: 22px; color: #4d4d4d; }
-.wk-progress { font-size: 22px; color: #333; }
+.wk-help { font-size: 24px; color: #333333; }
+.wk-progress { font-size: 24px; color: #333; }
 .wk-error { font-size: 24px; color: #a01c00; font-weight: 600; }
 .wk-ok { font-size: 24px; color: #006b4f; font-weight: 600; }
 .wk-private { border: 4px dashed #a01c00; padding: 12px; border-radius: 10px; }

@@ -25,8 +25,9 @@ CHOOSE = "Choose your couple code"
 NO_RITUAL = ("— choose a ritual —", "")
 NO_DAY = ("— day —", "")
 PLAN_ROWS = 3
-PRIVATE_NOTE = ("Only the two of you see this plan: it goes in your take-home pack, never on "
-                "the big screen.")
+PRIVATE_NOTE = (
+    "Only the two of you see this plan: it goes in your take-home pack, never on the big screen."
+)
 
 
 # ipywidgets' Layout has no ``gap``: the spacing between buttons comes from this class.
@@ -40,8 +41,10 @@ def _row(children, **layout) -> w.HBox:
 
 
 def _big(message: str, size: int, colour: str = "#1a1a1a", weight: int = 800) -> str:
-    return (f'<div style="font-size:{size}px;font-weight:{weight};color:{colour};'
-            f'line-height:1.2;margin:4px 0">{html.escape(message)}</div>')
+    return (
+        f'<div style="font-size:{size}px;font-weight:{weight};color:{colour};'
+        f'line-height:1.2;margin:4px 0">{html.escape(message)}</div>'
+    )
 
 
 def _clock_text(seconds: int) -> str:
@@ -69,9 +72,14 @@ class ListeningRoundWidget:
     'B'
     """
 
-    def __init__(self, session: Session, clock: Callable[[], float] = time.monotonic,
-                 autotick: bool = True, interval: float = 1.0,
-                 content: ex.ListeningContent | None = None):
+    def __init__(
+        self,
+        session: Session,
+        clock: Callable[[], float] = time.monotonic,
+        autotick: bool = True,
+        interval: float = 1.0,
+        content: ex.ListeningContent | None = None,
+    ):
         self.session = session
         self.content = content or ex.load_exercises().listening
         self.clock = clock
@@ -83,7 +91,9 @@ class ListeningRoundWidget:
 
         self.length_picker = w.Dropdown(
             options=[(f"{_clock_text(s)} to speak", s) for s in self.content.round_lengths],
-            value=self.round.round_length, layout=w.Layout(width="260px"))
+            value=self.round.round_length,
+            layout=w.Layout(width="260px"),
+        )
         self.length_picker.observe(lambda _c: self.new_round(), names="value")
         self.speaker_label = w.HTML()
         self.listener_label = w.HTML()
@@ -103,28 +113,36 @@ class ListeningRoundWidget:
         self.topic_button.on_click(lambda _b: self.new_topic())
         self.finish_button.on_click(lambda _b: self.finish())
         self.rounds_label = common.text("", "wk-progress")
-        self.view = common.root([
-            common.text("Listening round", "wk-title"),
-            common.text(self.content.intro),
-            w.HTML(ROW_CSS),
-            _row([self.speaker_label, self.listener_label], justify_content="space-between"),
-            _row([self.timer_label, self.step_label], align_items="center"),
-            _row([self.start_button, self.next_button, self.switch_button]),
-            self.message, self.cards, self.topic_label,
-            _row([self.topic_button, self.length_picker, self.finish_button],
-                 align_items="center"),
-            self.rounds_label,
-        ])
+        self.view = common.root(
+            [
+                common.text("Listening round", "wk-title"),
+                common.text(self.content.intro),
+                w.HTML(ROW_CSS),
+                _row([self.speaker_label, self.listener_label], justify_content="space-between"),
+                _row([self.timer_label, self.step_label], align_items="center"),
+                _row([self.start_button, self.next_button, self.switch_button]),
+                self.message,
+                self.cards,
+                self.topic_label,
+                _row(
+                    [self.topic_button, self.length_picker, self.finish_button],
+                    align_items="center",
+                ),
+                self.rounds_label,
+            ]
+        )
         self.refresh()
 
     # -- drawing --------------------------------------------------------------------
     def refresh(self) -> None:
         """Show the round's state: roles, step, timer, buttons, cards."""
         rnd = self.round
-        self.speaker_label.value = _big(f"Speaker: Partner {rnd.speaker}", 56,
-                                        PARTNER_COLOURS[rnd.speaker])
-        self.listener_label.value = _big(f"Listener: Partner {rnd.listener}", 40,
-                                         PARTNER_COLOURS[rnd.listener], weight=600)
+        self.speaker_label.value = _big(
+            f"Speaker: Partner {rnd.speaker}", 56, PARTNER_COLOURS[rnd.speaker]
+        )
+        self.listener_label.value = _big(
+            f"Listener: Partner {rnd.listener}", 40, PARTNER_COLOURS[rnd.listener], weight=600
+        )
         step = rnd.step_info
         number = ex.STEP_ORDER.index(rnd.step) + 1
         self.step_label.value = (
@@ -138,12 +156,18 @@ class ListeningRoundWidget:
         self.next_button.disabled = following >= len(ex.STEP_ORDER)
         self.next_button.description = (
             f"Next: {self.content.step(ex.STEP_ORDER[following]).name} ▶"
-            if following < len(ex.STEP_ORDER) else "Next step ▶")
+            if following < len(ex.STEP_ORDER)
+            else "Next step ▶"
+        )
         self.switch_button.disabled = not rnd.can_switch
-        starters = self.content.speaker_starters if rnd.step == "speak" \
-            else self.content.listener_starters
-        who = "Speaker, you could start with" if rnd.step == "speak" \
+        starters = (
+            self.content.speaker_starters if rnd.step == "speak" else self.content.listener_starters
+        )
+        who = (
+            "Speaker, you could start with"
+            if rnd.step == "speak"
             else "Listener, you could start with"
+        )
         items = "".join(f'<li style="margin:6px 0">{html.escape(s)}</li>' for s in starters)
         self.cards.value = (
             f'<div style="border:3px solid #0072B2;border-radius:14px;padding:10px 22px;'
@@ -153,8 +177,11 @@ class ListeningRoundWidget:
         topic = self.content.topics[self.topic_index % len(self.content.topics)]
         self.topic_label.value = _big(f"Topic idea: {topic}", 30, weight=600)
         totals = ex.listening_totals(self.session)
-        common.set_text(self.rounds_label,
-                        f"Turn {rnd.turn} · rounds run today: {totals['rounds']}", "wk-progress")
+        common.set_text(
+            self.rounds_label,
+            f"Turn {rnd.turn} · rounds run today: {totals['rounds']}",
+            "wk-progress",
+        )
 
     def _draw_timer(self) -> None:
         remaining = self.round.remaining()
@@ -168,8 +195,11 @@ class ListeningRoundWidget:
         if remaining == 0 and self.round.running:
             self.round.pause()
             self.start_button.description = "▶ Start"
-            message = "Time is up. Listener, please reflect back what you heard." \
-                if self.round.step == "speak" else "Time is up. Go on when you are ready."
+            message = (
+                "Time is up. Listener, please reflect back what you heard."
+                if self.round.step == "speak"
+                else "Time is up. Go on when you are ready."
+            )
             common.set_text(self.message, message, "wk-ok")
         self._draw_timer()
         return remaining
@@ -194,8 +224,11 @@ class ListeningRoundWidget:
             self.round.pause()
         else:
             if self.round.time_up():
-                common.set_text(self.message, "This step's time is up: go on to the next step "
-                                "or switch turns.", "wk-error")
+                common.set_text(
+                    self.message,
+                    "This step's time is up: go on to the next step or switch turns.",
+                    "wk-error",
+                )
                 return
             self.round.start()
             common.set_text(self.message, "")
@@ -218,8 +251,12 @@ class ListeningRoundWidget:
         except WorkshopKitError as exc:
             common.set_text(self.message, str(exc), "wk-error")
             return
-        common.set_text(self.message, f"Partner {self.round.speaker}, you have the floor now. "
-                        "Press Start when you are ready.", "wk-ok")
+        common.set_text(
+            self.message,
+            f"Partner {self.round.speaker}, you have the floor now. "
+            "Press Start when you are ready.",
+            "wk-ok",
+        )
         self.refresh()
 
     def new_topic(self) -> None:
@@ -240,8 +277,9 @@ class ListeningRoundWidget:
             common.set_text(self.message, str(exc), "wk-error")
             return
         self.new_round()
-        common.set_text(self.message, f"Well done. That round had {stored['turns']} turns.",
-                        "wk-ok")
+        common.set_text(
+            self.message, f"Well done. That round had {stored['turns']} turns.", "wk-ok"
+        )
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -252,23 +290,34 @@ class ListeningRoundWidget:
 class RitualsPlanWidget:
     """One couple picks two or three rituals, each with a day and a time."""
 
-    def __init__(self, session: Session, couple_code: str | None = None,
-                 content: ex.RitualsContent | None = None):
+    def __init__(
+        self,
+        session: Session,
+        couple_code: str | None = None,
+        content: ex.RitualsContent | None = None,
+    ):
         self.session = session
         self.content = content or ex.load_exercises().rituals
-        options = [NO_RITUAL, *((r.name, r.id) for r in self.content.catalogue),
-                   (self.content.own.name, ex.OWN)]
+        options = [
+            NO_RITUAL,
+            *((r.name, r.id) for r in self.content.catalogue),
+            (self.content.own.name, ex.OWN),
+        ]
         self.code_picker = _code_picker(session, couple_code)
         self.code_picker.observe(lambda _c: self.load(), names="value")
         self.rows = []
         for _ in range(PLAN_ROWS):
             ritual = w.Dropdown(options=options, value="", layout=w.Layout(width="420px"))
             own = w.Text(placeholder="In your own words", layout=w.Layout(width="420px"))
-            day = w.Dropdown(options=[NO_DAY, *((d, d) for d in self.content.days)], value="",
-                             layout=w.Layout(width="220px"))
+            day = w.Dropdown(
+                options=[NO_DAY, *((d, d) for d in self.content.days)],
+                value="",
+                layout=w.Layout(width="220px"),
+            )
             at = w.Text(placeholder="19:30", layout=w.Layout(width="140px"))
-            ritual.observe(lambda _c, own=own, ritual=ritual: self._show_own(ritual, own),
-                           names="value")
+            ritual.observe(
+                lambda _c, own=own, ritual=ritual: self._show_own(ritual, own), names="value"
+            )
             self._show_own(ritual, own)
             self.rows.append((ritual, own, day, at))
         self.save_button = common.button("Save plan", "primary", width="220px")
@@ -277,19 +326,30 @@ class RitualsPlanWidget:
         cards = "".join(
             f'<div style="margin:6px 0"><b>{html.escape(r.name)}</b>: '
             f"{html.escape(r.description)}</div>"
-            for r in (*self.content.catalogue, self.content.own))
-        lines = [_row([ritual, own, day, at], align_items="center")
-                 for ritual, own, day, at in self.rows]
-        self.view = common.root([
-            w.HTML(ROW_CSS),
-            common.text("Our rituals plan", "wk-title"),
-            w.HTML(f'<div class="wk-help">{cards}</div>'),
-            _row([common.text("Couple code", "wk-question"), self.code_picker],
-                 align_items="center"),
-            common.text(f"Pick {self.content.min_chosen} or {self.content.max_chosen} rituals. "
-                        "For each, choose a day and write a time such as 19:30."),
-            *lines, self.save_button, self.message, common.text(PRIVATE_NOTE),
-        ])
+            for r in (*self.content.catalogue, self.content.own)
+        )
+        lines = [
+            _row([ritual, own, day, at], align_items="center") for ritual, own, day, at in self.rows
+        ]
+        self.view = common.root(
+            [
+                w.HTML(ROW_CSS),
+                common.text("Our rituals plan", "wk-title"),
+                w.HTML(f'<div class="wk-help">{cards}</div>'),
+                _row(
+                    [common.text("Couple code", "wk-question"), self.code_picker],
+                    align_items="center",
+                ),
+                common.text(
+                    f"Pick {self.content.min_chosen} or {self.content.max_chosen} rituals. "
+                    "For each, choose a day and write a time such as 19:30."
+                ),
+                *lines,
+                self.save_button,
+                self.message,
+                common.text(PRIVATE_NOTE),
+            ]
+        )
         self.load()
 
     @staticmethod
@@ -298,8 +358,11 @@ class RitualsPlanWidget:
 
     def load(self) -> None:
         """Fill the rows from the store for the chosen couple (empty when no plan yet)."""
-        plan = () if self.code_picker.value == CHOOSE else \
-            (ex.rituals_plan(self.session, self.code_picker.value) or ())
+        plan = (
+            ()
+            if self.code_picker.value == CHOOSE
+            else (ex.rituals_plan(self.session, self.code_picker.value) or ())
+        )
         for i, (ritual, own, day, at) in enumerate(self.rows):
             planned = plan[i] if i < len(plan) else None
             known = {value for _label, value in ritual.options}
@@ -307,27 +370,35 @@ class RitualsPlanWidget:
             own.value = planned.text if planned else ""
             day.value = planned.day if planned and planned.day in self.content.days else ""
             at.value = planned.time if planned else ""
-        common.set_text(self.message, "This is your saved plan; change it and save again."
-                        if plan else "")
+        common.set_text(
+            self.message, "This is your saved plan; change it and save again." if plan else ""
+        )
 
     def choices(self) -> list[dict[str, str]]:
         """The rows that have a ritual chosen, as plain dicts."""
-        return [{"ritual": ritual.value, "day": day.value, "time": at.value,
-                 "text": own.value if ritual.value == ex.OWN else ""}
-                for ritual, own, day, at in self.rows if ritual.value]
+        return [
+            {
+                "ritual": ritual.value,
+                "day": day.value,
+                "time": at.value,
+                "text": own.value if ritual.value == ex.OWN else "",
+            }
+            for ritual, own, day, at in self.rows
+            if ritual.value
+        ]
 
     def save(self) -> None:
         if self.code_picker.value == CHOOSE:
             common.set_text(self.message, "Please choose your couple code first.", "wk-error")
             return
         try:
-            plan = ex.save_rituals_plan(self.session, self.code_picker.value, self.choices(),
-                                        self.content)
+            plan = ex.save_rituals_plan(
+                self.session, self.code_picker.value, self.choices(), self.content
+            )
         except WorkshopKitError as exc:
             common.set_text(self.message, f"Not saved yet: {exc}", "wk-error")
             return
-        names = "; ".join(f"{ex.ritual_label(p, self.content)} ({p.day}, {p.time})"
-                          for p in plan)
+        names = "; ".join(f"{ex.ritual_label(p, self.content)} ({p.day}, {p.time})" for p in plan)
         common.set_text(self.message, f"Saved: {names}", "wk-ok")
 
     def _ipython_display_(self):
@@ -339,47 +410,71 @@ class RitualsPlanWidget:
 class CalmDownPlanWidget:
     """One partner's plan for heated moments: signal, break length, how to come back."""
 
-    def __init__(self, session: Session, couple_code: str | None = None,
-                 partner: str | None = None, content: ex.CalmDownContent | None = None):
+    def __init__(
+        self,
+        session: Session,
+        couple_code: str | None = None,
+        partner: str | None = None,
+        content: ex.CalmDownContent | None = None,
+    ):
         self.session = session
         self.content = content or ex.load_exercises().calm_down
         self.code_picker = _code_picker(session, couple_code)
         self.partner_picker = w.ToggleButtons(
             options=[(f"Partner {p}", p) for p in PARTNERS],
-            value=partner if partner in PARTNERS else None)
+            value=partner if partner in PARTNERS else None,
+        )
         self.code_picker.observe(lambda _c: self.load(), names="value")
         self.partner_picker.observe(lambda _c: self.load(), names="value")
-        self.signal = w.Dropdown(options=[("— choose —", ""),
-                                          *((c.text, c.id) for c in self.content.signals)],
-                                 value="", layout=w.Layout(width="100%"))
+        self.signal = w.Dropdown(
+            options=[("— choose —", ""), *((c.text, c.id) for c in self.content.signals)],
+            value="",
+            layout=w.Layout(width="100%"),
+        )
         self.signal_text = w.Text(placeholder="My own signal", layout=w.Layout(width="100%"))
         self.break_minutes = w.ToggleButtons(
-            options=[(f"{m} min", m) for m in self.content.break_minutes], value=None)
-        self.come_back = w.Dropdown(options=[("— choose —", ""),
-                                             *((c.text, c.id) for c in self.content.come_back)],
-                                    value="", layout=w.Layout(width="100%"))
-        self.come_back_text = w.Text(placeholder="My own way to come back",
-                                     layout=w.Layout(width="100%"))
-        for picker, own in ((self.signal, self.signal_text), (self.come_back,
-                                                               self.come_back_text)):
+            options=[(f"{m} min", m) for m in self.content.break_minutes], value=None
+        )
+        self.come_back = w.Dropdown(
+            options=[("— choose —", ""), *((c.text, c.id) for c in self.content.come_back)],
+            value="",
+            layout=w.Layout(width="100%"),
+        )
+        self.come_back_text = w.Text(
+            placeholder="My own way to come back", layout=w.Layout(width="100%")
+        )
+        for picker, own in ((self.signal, self.signal_text), (self.come_back, self.come_back_text)):
             picker.observe(lambda _c, p=picker, o=own: self._show_own(p, o), names="value")
             self._show_own(picker, own)
         self.save_button = common.button("Save plan", "primary", width="220px")
         self.save_button.on_click(lambda _b: self.save())
         self.message = common.text("")
-        self.view = common.root([
-            common.text("My calm-down plan", "wk-title"),
-            common.text(self.content.intro),
-            _row([common.text("Couple code", "wk-question"), self.code_picker],
-                 align_items="center"),
-            self.partner_picker,
-            common.text("My signal for a break", "wk-question"), self.signal, self.signal_text,
-            common.text("How long my break lasts", "wk-question"), self.break_minutes,
-            common.text(f"The body often needs {self.content.recommended_minimum} minutes or "
-                        "more to settle."),
-            common.text("How I come back", "wk-question"), self.come_back, self.come_back_text,
-            self.save_button, self.message, common.text(PRIVATE_NOTE),
-        ])
+        self.view = common.root(
+            [
+                common.text("My calm-down plan", "wk-title"),
+                common.text(self.content.intro),
+                _row(
+                    [common.text("Couple code", "wk-question"), self.code_picker],
+                    align_items="center",
+                ),
+                self.partner_picker,
+                common.text("My signal for a break", "wk-question"),
+                self.signal,
+                self.signal_text,
+                common.text("How long my break lasts", "wk-question"),
+                self.break_minutes,
+                common.text(
+                    f"The body often needs {self.content.recommended_minimum} minutes or "
+                    "more to settle."
+                ),
+                common.text("How I come back", "wk-question"),
+                self.come_back,
+                self.come_back_text,
+                self.save_button,
+                self.message,
+                common.text(PRIVATE_NOTE),
+            ]
+        )
         self.load()
 
     @staticmethod
@@ -397,32 +492,47 @@ class CalmDownPlanWidget:
         plan = ex.calm_down_plan(self.session, *who) if who else None
         self.signal.value = plan.signal if plan else ""
         self.signal_text.value = plan.signal_text if plan else ""
-        self.break_minutes.value = plan.break_minutes if plan and \
-            plan.break_minutes in self.content.break_minutes else None
+        self.break_minutes.value = (
+            plan.break_minutes
+            if plan and plan.break_minutes in self.content.break_minutes
+            else None
+        )
         self.come_back.value = plan.come_back if plan else ""
         self.come_back_text.value = plan.come_back_text if plan else ""
-        common.set_text(self.message, "This is your saved plan; change it and save again."
-                        if plan else "")
+        common.set_text(
+            self.message, "This is your saved plan; change it and save again." if plan else ""
+        )
 
     def save(self) -> None:
         who = self._who()
         if who is None:
-            common.set_text(self.message, "Please choose your couple code and which partner "
-                            "you are.", "wk-error")
+            common.set_text(
+                self.message,
+                "Please choose your couple code and which partner you are.",
+                "wk-error",
+            )
             return
-        missing = [name for name, value in (("a signal", self.signal.value),
-                                            ("how long your break lasts", self.break_minutes.value),
-                                            ("how you come back", self.come_back.value))
-                   if not value]
+        missing = [
+            name
+            for name, value in (
+                ("a signal", self.signal.value),
+                ("how long your break lasts", self.break_minutes.value),
+                ("how you come back", self.come_back.value),
+            )
+            if not value
+        ]
         if missing:
             common.set_text(self.message, f"Please choose {', '.join(missing)}.", "wk-error")
             return
         try:
             plan = ex.check_calm_down_plan(
-                self.signal.value or None, self.break_minutes.value, self.come_back.value or None,
+                self.signal.value or None,
+                self.break_minutes.value,
+                self.come_back.value or None,
                 self.signal_text.value if self.signal.value == ex.OWN else "",
                 self.come_back_text.value if self.come_back.value == ex.OWN else "",
-                self.content)
+                self.content,
+            )
             ex.save_calm_down_plan(self.session, *who, plan, self.content)
         except WorkshopKitError as exc:
             common.set_text(self.message, f"Not saved yet: {exc}", "wk-error")

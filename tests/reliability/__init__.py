@@ -1,0 +1,1 @@
+"""Reliability and security suite: crashes, concurrency, bad input, properties, privacy."""
