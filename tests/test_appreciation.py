@@ -18,8 +18,13 @@ MARKER = "Zanzibar-marmalade-secret"
 # -- content --------------------------------------------------------------------------
 def test_content_has_every_kind_with_timed_prompts():
     content = ap.load_appreciation()
-    assert [k.id for k in content.kinds] == ["thanks", "gestures", "strengths", "growth",
-                                             "affirmations"]
+    assert [k.id for k in content.kinds] == [
+        "thanks",
+        "gestures",
+        "strengths",
+        "growth",
+        "affirmations",
+    ]
     for kind in content.kinds:
         assert len(kind.prompts) >= 3
         for prompt in kind.prompts:
@@ -47,23 +52,26 @@ def test_unknown_prompt_kind_is_refused():
 
 
 # -- words ----------------------------------------------------------------------------
-@pytest.mark.parametrize(("given", "expected"), [
-    ("Patient", "patient"),
-    ("  funny  ", "funny"),
-    ("Kind!", "kind"),
-    ("'loyal.'", "loyal"),
-    ("kindnesses", "kindness"),
-    ("hugs", "hug"),
-    ("smiles", "smile"),
-    ("abilities", "ability"),
-    ("hard-working", "hard-working"),
-    ("Generous", "generous"),
-    ("always", "always"),
-    ("kindness", "kindness"),
-    ("Bliss", "bliss"),
-    ("yes", "yes"),
-    ("dad’s", "dad's"),
-])
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Patient", "patient"),
+        ("  funny  ", "funny"),
+        ("Kind!", "kind"),
+        ("'loyal.'", "loyal"),
+        ("kindnesses", "kindness"),
+        ("hugs", "hug"),
+        ("smiles", "smile"),
+        ("abilities", "ability"),
+        ("hard-working", "hard-working"),
+        ("Generous", "generous"),
+        ("always", "always"),
+        ("kindness", "kindness"),
+        ("Bliss", "bliss"),
+        ("yes", "yes"),
+        ("dad’s", "dad's"),
+    ],
+)
 def test_normalise_word(given, expected):
     assert ap.normalise_word(given) == expected
 
@@ -72,17 +80,20 @@ def test_check_words_merges_repeats_and_ignores_blanks():
     assert ap.check_words(["Funny", " ", "FUNNY!", "hugs"]) == ["funny", "hug"]
 
 
-@pytest.mark.parametrize(("words", "message"), [
-    ([], r"from 1 to 3 different words; got 0"),
-    (["", "  "], r"got 0"),
-    (["kind", "calm", "fun", "brave"], r"from 1 to 3 different words; got 4"),
-    (["kind", "very patient"], r"word 2 \('very patient'\) must be one single word"),
-    (["calm", "r2d2"], r"word 2 \('r2d2'\) must be one single word"),
-    (["x" * 31], r"at most 30 letters"),
-    (["Stupid!"], r"word 1 \('Stupid!'\) is on the list of words kept off"),
-    (["kind", "IDIOTS"], r"word 2 .* kept off"),
-    (["lazy-bones"], r"kept off"),
-])
+@pytest.mark.parametrize(
+    ("words", "message"),
+    [
+        ([], r"from 1 to 3 different words; got 0"),
+        (["", "  "], r"got 0"),
+        (["kind", "calm", "fun", "brave"], r"from 1 to 3 different words; got 4"),
+        (["kind", "very patient"], r"word 2 \('very patient'\) must be one single word"),
+        (["calm", "r2d2"], r"word 2 \('r2d2'\) must be one single word"),
+        (["x" * 31], r"at most 30 letters"),
+        (["Stupid!"], r"word 1 \('Stupid!'\) is on the list of words kept off"),
+        (["kind", "IDIOTS"], r"word 2 .* kept off"),
+        (["lazy-bones"], r"kept off"),
+    ],
+)
 def test_check_words_errors(words, message):
     with pytest.raises(InputError, match=message):
         ap.check_words(words)
@@ -110,8 +121,10 @@ def _give(session, words_by_participant):
 
 
 def test_room_words_keep_only_words_k_people_gave(session):
-    _give(session, [["kind", "funny"], ["Kind"], ["kindness", "calm"], ["kinds"],
-                    ["funny"], ["brave"]])
+    _give(
+        session,
+        [["kind", "funny"], ["Kind"], ["kindness", "calm"], ["kinds"], ["funny"], ["brave"]],
+    )
     room = ap.room_words(session)  # k = 3
     assert room.to_dict("records") == [{"word": "kind", "participants": 3}]
     assert "Other" not in set(room["word"])  # rare words are dropped, not folded
@@ -123,7 +136,8 @@ def test_a_participant_counts_once_and_the_latest_words_win(session):
     for _ in range(3):
         ap.save_words(session, code, "A", ["patient"])
     assert ap.room_words(session, k=1).to_dict("records") == [
-        {"word": "patient", "participants": 1}]
+        {"word": "patient", "participants": 1}
+    ]
     ap.save_words(session, code, "A", ["calm"])
     assert ap.room_words(session, k=1)["word"].tolist() == ["calm"]
     ap.withdraw_words(session, code, "A")
@@ -163,11 +177,14 @@ def test_only_the_writer_can_share_or_remove_a_note(session):
     assert ap.notes(session, code) == []
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("   \n ", "must not be empty"),
-    ("x" * 1201, "at most 1200 characters; this one has 1201"),
-    (None, "must be text"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("   \n ", "must not be empty"),
+        ("x" * 1201, "at most 1200 characters; this one has 1201"),
+        (None, "must be text"),
+    ],
+)
 def test_bad_notes_are_refused_and_change_nothing(session, text, message):
     code = session.couple_codes()[0]
     with pytest.raises(InputError, match=message):
@@ -205,15 +222,24 @@ def test_no_note_text_reaches_any_room_output(demo_session):
     section = json.dumps(summary["appreciation"], ensure_ascii=False)
     assert not any(code in section for code in codes)
     assert {"word": "zanzibar", "participants": 24} in summary["appreciation"]["words"]
-    for frame in (ap.room_words(demo_session), ap.rounds_run(demo_session),
-                  ap.notes_per_couple(demo_session)):
+    for frame in (
+        ap.room_words(demo_session),
+        ap.rounds_run(demo_session),
+        ap.notes_per_couple(demo_session),
+    ):
         assert MARKER not in frame.to_string()
 
 
 def test_summary_section(demo_session):
     section = build_summary(demo_session)["appreciation"]
-    assert set(section) == {"words", "participants_with_words", "rounds_run", "notes_written",
-                            "notes_shared", "couples_writing_notes"}
+    assert set(section) == {
+        "words",
+        "participants_with_words",
+        "rounds_run",
+        "notes_written",
+        "notes_shared",
+        "couples_writing_notes",
+    }
     assert all(row["participants"] >= demo_session.k for row in section["words"])
     assert section["rounds_run"] == 3
     assert 0 < section["notes_shared"] < section["notes_written"]
@@ -317,14 +343,20 @@ def test_rounds_are_recorded_and_updated(session):
     round_id = ap.record_round(session, prompt)
     ap.record_round(session, prompt, 95.44, round_id=round_id)
     rounds = ap.rounds_run(session)
-    assert rounds[["prompt_id", "kind", "seconds_planned", "seconds_run"]].to_dict("records") \
-        == [{"prompt_id": "strengths_proud", "kind": "strengths", "seconds_planned": 90,
-             "seconds_run": 95.4}]
+    assert rounds[["prompt_id", "kind", "seconds_planned", "seconds_run"]].to_dict("records") == [
+        {
+            "prompt_id": "strengths_proud",
+            "kind": "strengths",
+            "seconds_planned": 90,
+            "seconds_run": 95.4,
+        }
+    ]
 
 
 def test_pure_module_imports_neither_matplotlib_nor_ipywidgets():
-    code = ("import sys, workshop_kit.appreciation; "
-            "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    code = (
+        "import sys, workshop_kit.appreciation; "
+        "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -127,13 +127,15 @@ def test_pool_keeps_session_ids_and_refuses_a_session_twice(tmp_path):
         s.close()
 
 
-def test_cli_export_needs_data_only_and_writes_files(demo_session, tmp_path):
+def test_cli_export_refuses_bad_input_and_writes_files(demo_session, tmp_path):
     cli = [sys.executable, "-m", "workshop_kit.cli"]
     out = tmp_path / "out"
+    # without --data-only the command writes take-home packs (tests/test_packs.py)
     result = subprocess.run(
-        [*cli, "export", str(demo_session.path), "--out", str(out)], capture_output=True, text=True
+        [*cli, "export", str(demo_session.path), "--out", str(out), "--workers", "0"],
+        capture_output=True, text=True,
     )
-    assert result.returncode == 2 and "add --data-only" in result.stderr
+    assert result.returncode == 2 and "--workers must be at least 1" in result.stderr
     assert not out.exists()
     result = subprocess.run(
         [*cli, "export", str(demo_session.path), "--data-only", "--out", str(out)],

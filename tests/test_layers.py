@@ -24,6 +24,7 @@ PURE = [
     "appreciation",
     "exercises",
     "importers",
+    "paper",
 ]
 
 

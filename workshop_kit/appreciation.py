@@ -84,8 +84,9 @@ class AppreciationContent:
     def prompts(self, kind: str | None = None) -> list[Prompt]:
         """Every prompt in order, or those of one kind."""
         if kind is not None and kind not in {k.id for k in self.kinds}:
-            raise InputError(f"prompt kind must be one of {[k.id for k in self.kinds]}; "
-                             f"not {kind!r}")
+            raise InputError(
+                f"prompt kind must be one of {[k.id for k in self.kinds]}; not {kind!r}"
+            )
         return [p for k in self.kinds if kind in (None, k.id) for p in k.prompts]
 
     def prompt(self, prompt_id: str) -> Prompt:
@@ -144,9 +145,14 @@ def _load_cached(path: Path, _mtime: int) -> AppreciationContent:
             prompts.append(Prompt(prompt_id, kind_id, kind_name, text, seconds))
         if not prompts:
             raise ContentError(f"{where}: field 'prompts' must list at least one prompt")
-        kinds.append(PromptKind(kind_id, kind_name,
-                                " ".join(require(entry, "intro", str, where, "").split()),
-                                tuple(prompts)))
+        kinds.append(
+            PromptKind(
+                kind_id,
+                kind_name,
+                " ".join(require(entry, "intro", str, where, "").split()),
+                tuple(prompts),
+            )
+        )
     if len({k.id for k in kinds}) != len(kinds):
         raise ContentError(f"{name}: kind ids must be unique; got {[k.id for k in kinds]}")
 
@@ -158,8 +164,14 @@ def _load_cached(path: Path, _mtime: int) -> AppreciationContent:
     not_plurals = frozenset(_lower_list(words, "not_plurals", ww))
     block_raw = _lower_list(words, "block", ww)
     block = frozenset(_singular(w, not_plurals) for w in block_raw) | frozenset(block_raw)
-    rules = WordRules(lo, hi, _positive_int(words, "max_length", ww),
-                      " ".join(require(words, "question", str, ww).split()), not_plurals, block)
+    rules = WordRules(
+        lo,
+        hi,
+        _positive_int(words, "max_length", ww),
+        " ".join(require(words, "question", str, ww).split()),
+        not_plurals,
+        block,
+    )
 
     notes = require(data, "notes", dict, name)
     card = require(data, "card", dict, name)
@@ -169,10 +181,13 @@ def _load_cached(path: Path, _mtime: int) -> AppreciationContent:
     partner_names = require(card, "partner_names", dict, cw)
     for partner in PARTNERS:
         require(partner_names, partner, str, f"{cw}, partner_names")
-    return AppreciationContent(tuple(kinds), rules,
-                               _positive_int(notes, "max_length", f"{name}, notes"),
-                               {k: (" ".join(v.split()) if isinstance(v, str) else v)
-                                for k, v in card.items()}, path)
+    return AppreciationContent(
+        tuple(kinds),
+        rules,
+        _positive_int(notes, "max_length", f"{name}, notes"),
+        {k: (" ".join(v.split()) if isinstance(v, str) else v) for k, v in card.items()},
+        path,
+    )
 
 
 def _lower_list(entry: dict, key: str, where: str) -> list[str]:
@@ -239,10 +254,10 @@ def check_words(words: Sequence[str], rules: WordRules | None = None) -> list[st
 
     >>> check_words(["Funny", "", "patient", "funny"])
     ['funny', 'patient']
-    >>> check_words(["very kind"])
+    >>> check_words(["kind", "calm", "fun", "brave"])
     Traceback (most recent call last):
     ...
-    workshop_kit.errors.InputError: word 1 ('very kind') must be one single word, letters only (a - or ' inside is fine)
+    workshop_kit.errors.InputError: please give from 1 to 3 different words; got 4
     """
     rules = rules or load_appreciation().words
     if isinstance(words, str):
@@ -254,26 +269,37 @@ def check_words(words: Sequence[str], rules: WordRules | None = None) -> list[st
         word = normalise_word(raw, rules)
         shown = " ".join(str(raw).split())
         if not _is_single_word(word):
-            raise InputError(f"word {position} ({shown!r}) must be one single word, letters "
-                             "only (a - or ' inside is fine)")
+            raise InputError(
+                f"word {position} ({shown!r}) must be one single word, letters "
+                "only (a - or ' inside is fine)"
+            )
         if len(word) > rules.max_length:
-            raise InputError(f"word {position} ({shown!r}) must be at most {rules.max_length} "
-                             f"letters long; it has {len(word)}")
-        parts = {word, *word.split("-"), *(_singular(p, rules.not_plurals)
-                                          for p in word.split("-"))}
+            raise InputError(
+                f"word {position} ({shown!r}) must be at most {rules.max_length} "
+                f"letters long; it has {len(word)}"
+            )
+        parts = {
+            word,
+            *word.split("-"),
+            *(_singular(p, rules.not_plurals) for p in word.split("-")),
+        }
         if parts & rules.block:
-            raise InputError(f"word {position} ({shown!r}) is on the list of words kept off "
-                             "the room board; please choose another")
+            raise InputError(
+                f"word {position} ({shown!r}) is on the list of words kept off "
+                "the room board; please choose another"
+            )
         if word not in clean:
             clean.append(word)
     if not rules.min <= len(clean) <= rules.max:
-        raise InputError(f"please give from {rules.min} to {rules.max} different words; "
-                         f"got {len(clean)}")
+        raise InputError(
+            f"please give from {rules.min} to {rules.max} different words; got {len(clean)}"
+        )
     return clean
 
 
-def save_words(session: Session, couple_code: str, partner: str, words: Sequence[str],
-               source: str = "widget") -> list[str]:
+def save_words(
+    session: Session, couple_code: str, partner: str, words: Sequence[str], source: str = "widget"
+) -> list[str]:
     """Check, normalise and store one participant's words (replacing earlier ones)."""
     code, partner = session.check_participant(couple_code, partner)
     clean = check_words(words)
@@ -307,13 +333,13 @@ def room_words(session: Session, k: int | None = None) -> pd.DataFrame:
         for word in e.value
     ]
     if not rows:
-        return pd.DataFrame({"word": pd.Series(dtype=str),
-                             "participants": pd.Series(dtype=int)})
+        return pd.DataFrame({"word": pd.Series(dtype=str), "participants": pd.Series(dtype=int)})
     # The fold label starts with a character no normalised word can hold.
     folded = fold_small(pd.DataFrame(rows), "word", k, other="\0other")
     kept = folded[folded["word"] != "\0other"]
-    return (kept.rename(columns={"contributors": "participants"})[["word", "participants"]]
-            .reset_index(drop=True))
+    return kept.rename(columns={"contributors": "participants"})[
+        ["word", "participants"]
+    ].reset_index(drop=True)
 
 
 # -- notes ----------------------------------------------------------------------------
@@ -353,13 +379,21 @@ def clean_note_text(text: str, max_length: int | None = None) -> str:
     if not text:
         raise InputError("a note must not be empty; write a few words to your partner")
     if len(text) > max_length:
-        raise InputError(f"a note must be at most {max_length} characters; this one has "
-                         f"{len(text)}")
+        raise InputError(
+            f"a note must be at most {max_length} characters; this one has {len(text)}"
+        )
     return text
 
 
-def save_note(session: Session, couple_code: str, partner: str, text: str,
-              shared: bool = False, source: str = "widget", note_id: str | None = None) -> str:
+def save_note(
+    session: Session,
+    couple_code: str,
+    partner: str,
+    text: str,
+    shared: bool = False,
+    source: str = "widget",
+    note_id: str | None = None,
+) -> str:
     """Store a new note from ``partner`` to the other partner; return its id.
 
     A note is private to its writer unless ``shared`` is True.
@@ -369,9 +403,14 @@ def save_note(session: Session, couple_code: str, partner: str, text: str,
         raise InputError(f"shared must be True or False; not {shared!r}")
     clean = clean_note_text(text)
     note_id = note_id or str(uuid.uuid4())
-    session.put_entry(NOTE_KIND, note_id,
-                      {"text": clean, "shared": shared, "to": other_partner(partner)},
-                      code, partner, source=source)
+    session.put_entry(
+        NOTE_KIND,
+        note_id,
+        {"text": clean, "shared": shared, "to": other_partner(partner)},
+        code,
+        partner,
+        source=source,
+    )
     return note_id
 
 
@@ -383,8 +422,9 @@ def _note_entry(session: Session, couple_code: str, partner: str, note_id: str):
     return code, partner, found[0]
 
 
-def set_note_shared(session: Session, couple_code: str, partner: str, note_id: str,
-                    shared: bool) -> None:
+def set_note_shared(
+    session: Session, couple_code: str, partner: str, note_id: str, shared: bool
+) -> None:
     """Share a note with the partner, or make it private again (only its writer can)."""
     if not isinstance(shared, bool):
         raise InputError(f"shared must be True or False; not {shared!r}")
@@ -398,15 +438,23 @@ def delete_note(session: Session, couple_code: str, partner: str, note_id: str) 
     session.put_entry(NOTE_KIND, entry.key, None, code, partner)
 
 
-def notes(session: Session, couple_code: str, writer: str | None = None,
-          shared_only: bool = False) -> list[Note]:
+def notes(
+    session: Session, couple_code: str, writer: str | None = None, shared_only: bool = False
+) -> list[Note]:
     """One couple's notes, oldest first: all of one writer's, or only the shared ones."""
     code, _ = session.check_participant(couple_code, writer or "A")
     if writer is not None:
         _, writer = session.check_participant(code, writer)
     found = [
-        Note(e.key, code, e.partner, e.value["to"], e.value["text"], bool(e.value["shared"]),
-             e.created_at)
+        Note(
+            e.key,
+            code,
+            e.partner,
+            e.value["to"],
+            e.value["text"],
+            bool(e.value["shared"]),
+            e.created_at,
+        )
         for e in session.entries(NOTE_KIND, code, writer)
     ]
     return [n for n in found if n.shared or not shared_only]
@@ -432,26 +480,41 @@ def notes_per_couple(session: Session) -> pd.DataFrame:
 
 
 # -- rounds ---------------------------------------------------------------------------
-def record_round(session: Session, prompt: Prompt, seconds_run: float = 0.0,
-                 round_id: str | None = None, source: str = "widget") -> str:
+def record_round(
+    session: Session,
+    prompt: Prompt,
+    seconds_run: float = 0.0,
+    round_id: str | None = None,
+    source: str = "widget",
+) -> str:
     """Store (or update) a round run on the projector; return its id."""
     round_id = round_id or str(uuid.uuid4())
-    session.put_entry(ROUND_KIND, round_id,
-                      {"prompt_id": prompt.id, "kind": prompt.kind,
-                       "seconds_planned": prompt.seconds,
-                       "seconds_run": round(float(seconds_run), 1)}, source=source)
+    session.put_entry(
+        ROUND_KIND,
+        round_id,
+        {
+            "prompt_id": prompt.id,
+            "kind": prompt.kind,
+            "seconds_planned": prompt.seconds,
+            "seconds_run": round(float(seconds_run), 1),
+        },
+        source=source,
+    )
     return round_id
 
 
 def rounds_run(session: Session) -> pd.DataFrame:
     """The rounds run so far: ``prompt_id, kind, seconds_planned, seconds_run, started_at``."""
     rows = [
-        {**{k: e.value[k] for k in ("prompt_id", "kind", "seconds_planned", "seconds_run")},
-         "started_at": e.created_at}
+        {
+            **{k: e.value[k] for k in ("prompt_id", "kind", "seconds_planned", "seconds_run")},
+            "started_at": e.created_at,
+        }
         for e in session.entries(ROUND_KIND)
     ]
-    return pd.DataFrame(rows, columns=["prompt_id", "kind", "seconds_planned", "seconds_run",
-                                       "started_at"])
+    return pd.DataFrame(
+        rows, columns=["prompt_id", "kind", "seconds_planned", "seconds_run", "started_at"]
+    )
 
 
 def format_clock(seconds: float) -> str:
@@ -495,8 +558,11 @@ class Countdown:
     def reset(self, seconds: float | None = None) -> None:
         """Back to the start, not running (optionally with a new length)."""
         if seconds is not None:
-            if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
-                    or not 0 < seconds <= 3600:
+            if (
+                isinstance(seconds, bool)
+                or not isinstance(seconds, (int, float))
+                or not 0 < seconds <= 3600
+            ):
                 raise InputError(f"a round must last from 1 second to an hour; not {seconds!r}")
             self.total = float(seconds)
         self._elapsed = 0.0
@@ -613,8 +679,7 @@ _DEMO_NOTES = [
     "You are the calmest person I know when things go wrong. I lean on that more than I say.",
     "Thank you for listening last night without trying to fix it. That was exactly right.",
     "I love how you laugh at your own jokes before you get to the end of them 😊",
-    "You believed I could go back to studying before I did. I would not have started "
-    "without you.",
+    "You believed I could go back to studying before I did. I would not have started without you.",
     "Thank you for ringing my mum every Sunday. She talks about it all week.",
     "When the kids were ill you took the night shifts so I could sleep. I saw that, and I am "
     "grateful. You never once made it feel like a favour. I want you to know that those "
@@ -624,8 +689,23 @@ _DEMO_NOTES = [
     "Thank you for the note in my lunch box ❤",
     "תודה שאתה תמיד שם בשבילי",
 ]
-_DEMO_WORDS = ["patient", "kind", "funny", "caring", "loyal", "generous", "calm", "honest",
-               "gentle", "thoughtful", "brave", "hard-working", "hugs", "Kindness", "Patience"]
+_DEMO_WORDS = [
+    "patient",
+    "kind",
+    "funny",
+    "caring",
+    "loyal",
+    "generous",
+    "calm",
+    "honest",
+    "gentle",
+    "thoughtful",
+    "brave",
+    "hard-working",
+    "hugs",
+    "Kindness",
+    "Patience",
+]
 
 
 def populate_appreciation(session: Session, rng: random.Random) -> None:
@@ -635,8 +715,11 @@ def populate_appreciation(session: Session, rng: random.Random) -> None:
         for partner in PARTNERS:
             for _ in range(rng.choice([0, 1, 1, 2, 3])):
                 text = rng.choice(_DEMO_NOTES)
-                value = {"text": clean_note_text(text), "shared": rng.random() < 0.6,
-                         "to": other_partner(partner)}
+                value = {
+                    "text": clean_note_text(text),
+                    "shared": rng.random() < 0.6,
+                    "to": other_partner(partner),
+                }
                 note_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
                 entries.append((NOTE_KIND, note_id, value, code, partner))
             if rng.random() < 0.85:
@@ -645,12 +728,25 @@ def populate_appreciation(session: Session, rng: random.Random) -> None:
                 words = check_words(rng.sample(pool, rng.randint(1, 3)))
                 entries.append((WORDS_KIND, WORDS_KEY, words, code, partner))
     content = load_appreciation()
-    for prompt in (content.prompts("thanks")[0], content.prompts("gestures")[0],
-                   content.prompts("affirmations")[0]):
+    for prompt in (
+        content.prompts("thanks")[0],
+        content.prompts("gestures")[0],
+        content.prompts("affirmations")[0],
+    ):
         round_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
         run = prompt.seconds + rng.choice([0, 0, 30])
-        entries.append((ROUND_KIND, round_id,
-                        {"prompt_id": prompt.id, "kind": prompt.kind,
-                         "seconds_planned": prompt.seconds, "seconds_run": float(run)},
-                        None, None))
+        entries.append(
+            (
+                ROUND_KIND,
+                round_id,
+                {
+                    "prompt_id": prompt.id,
+                    "kind": prompt.kind,
+                    "seconds_planned": prompt.seconds,
+                    "seconds_run": float(run),
+                },
+                None,
+                None,
+            )
+        )
     session.put_entries(entries, source="demo")

@@ -34,6 +34,10 @@ def read_yaml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ContentError(f"{path}: cannot read content file ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ContentError(
+            f"{path}: byte {exc.start} is not UTF-8 text; save the file as UTF-8"
+        ) from exc
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -166,6 +166,9 @@ class PresentServer:
             p for p in (str(THEME_ROOT), env.get("JUPYTER_PATH", "")) if p
         )
         env.pop("JUPYTER_TOKEN", None)
+        # Kernels must draw charts inline; a non-interactive MPLBACKEND (Agg, as set by the
+        # test run) would show "<Figure ...>" text instead of the chart.
+        env.pop("MPLBACKEND", None)
         if self.store is not None:
             env["WORKSHOP_KIT_STORE"] = str(self.store)
         return env

@@ -8,6 +8,7 @@ facilitator's private panel only.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -175,7 +176,9 @@ def room_change(results: CheckinResults, k: int) -> pd.DataFrame:
     """Room before/after per measure and subscale among participants with both, k-suppressed.
 
     Returns ``measure, subscale, n, mean_before, mean_after, mean_change, ci_low, ci_high,
-    improved, no_change, worsened, suppressed``; a category count under k is blanked.
+    improved, no_change, worsened, suppressed``; a category count under k is blanked,
+    and when only one would be blank the smallest other non-zero count is blanked too (else
+    ``n`` minus the two shown would reveal it).
     """
     k = tally.check_k(k)
     rows = []
@@ -190,6 +193,13 @@ def room_change(results: CheckinResults, k: int) -> pd.DataFrame:
             return float(c) if c >= k or c == 0 else float("nan")
 
         hidden = n < k
+        shown = {c: count(c) for c in scoring.CHANGE_CATEGORIES}
+        if sum(math.isnan(v) for v in shown.values()) == 1:
+            # n minus the two shown counts would give the hidden one away: hide one more
+            # (the smallest non-zero shown count).
+            other = min((c for c, v in shown.items() if v > 0), key=shown.get, default=None)
+            if other is not None:
+                shown[other] = float("nan")
         rows.append(
             {
                 "measure": measure,
@@ -200,9 +210,9 @@ def room_change(results: CheckinResults, k: int) -> pd.DataFrame:
                 "mean_change": float("nan") if hidden else mean,
                 "ci_low": float("nan") if hidden else lo,
                 "ci_high": float("nan") if hidden else hi,
-                "improved": float("nan") if hidden else count("improved"),
-                "no_change": float("nan") if hidden else count("no reliable change"),
-                "worsened": float("nan") if hidden else count("worsened"),
+                "improved": float("nan") if hidden else shown["improved"],
+                "no_change": float("nan") if hidden else shown["no reliable change"],
+                "worsened": float("nan") if hidden else shown["worsened"],
                 "suppressed": hidden,
             }
         )

@@ -57,6 +57,9 @@ def subscale_scores(answers: pd.DataFrame, instrument: Instrument) -> pd.DataFra
     n_items = items.groupby("subscale").size().rename("n_items")
     mine = answers[answers["instrument"] == instrument.id]
     merged = mine.merge(items, on="item_id", how="inner")
+    columns = [*KEYS, "subscale", "score", "n_answered", "n_items"]
+    if merged.empty:  # nobody has answered yet: no scores (grouping nothing is ambiguous)
+        return pd.DataFrame(columns=columns).astype({"score": float})
     merged["scored"] = np.where(
         merged["reversed"], merged["lo"] + merged["hi"] - merged["value"], merged["value"]
     )

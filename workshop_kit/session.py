@@ -320,6 +320,18 @@ class Session:
 
         Returns False, writing nothing, when a file with this ``sha256`` was imported before.
         """
+        marker = (sha256, str(file_name), int(rows))
+        return self._record_batch(answers, entries, source, marker) is not None
+
+    def record_form(
+        self, answers: Iterable[Answer], entries: Iterable[tuple] = (), source: str = "paper"
+    ) -> int:
+        """Record a whole form: its answers and (kind, key, value, couple_code, partner)
+        entries in one transaction, all or nothing. Returns the number of rows written."""
+        return self._record_batch(answers, entries, source)
+
+    def _record_batch(self, answers, entries, source, marker=None) -> int | None:
+        """Check everything, then write answers, entries and an import marker in one go."""
         if source not in SOURCES:
             raise one_of("source", source, SOURCES)
         codes = set(self.couple_codes())
@@ -338,8 +350,10 @@ class Session:
             )
         stamp = now()
         with self.store.transaction() as conn:
-            if conn.execute("SELECT 1 FROM imports WHERE sha256 = ?", (sha256,)).fetchone():
-                return False
+            if marker is not None:
+                if conn.execute("SELECT 1 FROM imports WHERE sha256 = ?", marker[:1]).fetchone():
+                    return None
+                conn.execute("INSERT INTO imports VALUES (?, ?, ?, ?)", (*marker, stamp))
             conn.executemany(
                 "INSERT INTO answers (couple_code, partner, phase, instrument, item_id, value,"
                 " source, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -350,11 +364,7 @@ class Session:
                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(*row, source, stamp) for row in entry_rows],
             )
-            conn.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, ?)",
-                (sha256, str(file_name), int(rows), stamp),
-            )
-        return True
+        return len(answer_rows) + len(entry_rows)
 
     def answers(self, phase: str | None = None, instrument: str | None = None) -> pd.DataFrame:
         """The latest answer per participant, phase and item, in long form.

@@ -146,6 +146,13 @@ class Store:
             ) from exc
         if header != b"SQLite format 3\x00":
             raise StoreError(f"{str(path)!r} is not a session store (not an SQLite file)")
+        version = _check_readable(path)
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the session store {str(path)!r} was written by a newer version of the kit "
+                f"(schema {version}; this kit reads up to {SCHEMA_VERSION}). "
+                "Update the kit to open it; the file was not changed."
+            )
         try:
             conn = _connect(path)
             store = cls(path, conn)
@@ -209,6 +216,43 @@ class Store:
                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+
+def _check_readable(path: Path) -> int:
+    """The schema version of a session file, checked read-only before anything writes to it.
+
+    A file of another program (no ``meta`` table) or with a damaged page is refused here,
+    before switching it to WAL mode could change it, and before a damaged page could
+    surface mid-workshop as a raw SQLite error.
+    """
+    try:
+        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open the session store {str(path)!r}: {exc}") from exc
+    try:
+        probe.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        has_meta = probe.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+        ).fetchone()
+        if not has_meta:
+            raise StoreError(
+                f"{str(path)!r} is not a session store (an SQLite file without the kit's "
+                "tables); open a file made by the kit"
+            )
+        row = probe.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None or not str(row[0]).isdigit():
+            raise StoreError(f"{str(path)!r} is not a session store (no schema version)")
+        check = probe.execute("PRAGMA quick_check(3)").fetchall()
+        if check != [("ok",)]:
+            raise sqlite3.DatabaseError("; ".join(str(r[0]) for r in check))
+        return int(row[0])
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"the session store {str(path)!r} is damaged or unreadable ({exc}); restore it "
+            "from a backup copy. The file was not changed."
+        ) from exc
+    finally:
+        probe.close()
 
 
 def _statements(script: str) -> list[str]:

@@ -89,7 +89,6 @@ def server(browser, e2e_dir, store_path):
     env = {
         "WORKSHOP_KIT_SESSIONS": str(e2e_dir / "sessions"),
         "WORKSHOP_KIT_EXPORTS": str(e2e_dir / "exports"),
-        "MPLBACKEND": "Agg",
     }
     with PresentServer(store=store_path, env=env, log=e2e_dir / "voila.log") as running:
         yield running

@@ -39,11 +39,12 @@ CARD_FILL = "#FFF9F2"
 
 # -- room words ---------------------------------------------------------------------
 def _cloud_rows(words: pd.DataFrame, width: float, big: float, small: float):
-    top = words["participants"].max()
+    top, least = words["participants"].max(), words["participants"].min()
     placed, row, row_width = [], [], 0.0
     gap = small * 0.9
     for word, count in zip(words["word"], words["participants"]):
-        size = small + (big - small) * math.sqrt(count / top) if top > small else big
+        share = (count - least) / (top - least) if top > least else 1.0
+        size = small + (big - small) * math.sqrt(share)
         w = text_width(word, size)
         if row and row_width + gap + w > width:
             placed.append(row)
@@ -55,8 +56,9 @@ def _cloud_rows(words: pd.DataFrame, width: float, big: float, small: float):
     return placed, gap
 
 
-def room_words_cloud(words: pd.DataFrame, k: int, ax=None,
-                     title: str = "What we appreciate in each other"):
+def room_words_cloud(
+    words: pd.DataFrame, k: int, ax=None, title: str = "What we appreciate in each other"
+):
     """Words sized by how many people gave them, in centred rows (largest first).
 
     Parameters
@@ -72,19 +74,22 @@ def room_words_cloud(words: pd.DataFrame, k: int, ax=None,
     ax.set_axis_off()
     ax.set_title(title, loc="left")
     if words.empty:
-        return empty_message(ax, f"No word has been given by {k} or more people yet.\n"
-                                 f"Words appear here once at least {k} people give them.")
+        return empty_message(
+            ax,
+            f"No word has been given by {k} or more people yet.\n"
+            f"Words appear here once at least {k} people give them.",
+        )
     box = ax.get_position()
     fw, fh = fig.get_size_inches()
     width_pt, height_pt = box.width * fw * 72, box.height * fh * 72
     words = words.sort_values(["participants", "word"], ascending=[False, True])
-    big, small = 72.0, 26.0
+    big, small = 110.0, 40.0
     for _ in range(12):  # shrink until every row fits the height
         rows, gap = _cloud_rows(words, width_pt * 0.96, big, small)
         height = sum(max(size for *_, size, _w in row) * 1.35 for row in rows)
         if height <= height_pt * 0.92:
             break
-        big, small = big * 0.88, max(12.0, small * 0.92)
+        big, small = big * 0.9, max(18.0, small * 0.92)
     y = 1 - (1 - height / height_pt) / 2
     colour = 0
     for row in rows:
@@ -93,22 +98,40 @@ def room_words_cloud(words: pd.DataFrame, k: int, ax=None,
         row_width = sum(w for *_, w in row) + gap * (len(row) - 1)
         x = (width_pt - row_width) / 2
         for word, count, size, w in row:
-            ax.text(x / width_pt, y, word, transform=ax.transAxes, fontsize=size,
-                    ha="left", va="center", color=WORD_COLOURS[colour % len(WORD_COLOURS)],
-                    parse_math=False, gid=f"word:{word}:{count}")
+            ax.text(
+                x / width_pt,
+                y,
+                word,
+                transform=ax.transAxes,
+                fontsize=size,
+                ha="left",
+                va="center",
+                color=WORD_COLOURS[colour % len(WORD_COLOURS)],
+                parse_math=False,
+                gid=f"word:{word}:{count}",
+            )
             colour += 1
             x += w + gap
         y -= line / height_pt / 2
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.text(0.0, -0.02, f"Bigger words were given by more people. Only words given by at "
-            f"least {k} people are shown.", transform=ax.transAxes, ha="left", va="top",
-            fontsize="small", color=GREY)
+    ax.text(
+        0.0,
+        -0.02,
+        f"Bigger words were given by more people. Only words given by at "
+        f"least {k} people are shown.",
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize="small",
+        color=GREY,
+    )
     return ax
 
 
-def room_words_bars(words: pd.DataFrame, k: int, ax=None,
-                    title: str = "What we appreciate in each other"):
+def room_words_bars(
+    words: pd.DataFrame, k: int, ax=None, title: str = "What we appreciate in each other"
+):
     """The same words as horizontal bars, with how many people gave each."""
     ax = get_ax(ax)
     ax.set_title(title, loc="left")
@@ -121,8 +144,16 @@ def room_words_bars(words: pd.DataFrame, k: int, ax=None,
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    ax.text(0.0, -0.16, f"Only words given by at least {k} people are shown.",
-            transform=ax.transAxes, ha="left", va="top", fontsize="small", color=GREY)
+    ax.text(
+        0.0,
+        -0.16,
+        f"Only words given by at least {k} people are shown.",
+        transform=ax.transAxes,
+        ha="left",
+        va="top",
+        fontsize="small",
+        color=GREY,
+    )
     return ax
 
 
@@ -143,8 +174,9 @@ def _blocks(card_notes, card: dict, size: float, width: float) -> list[_Block]:
             continue
         heading = card["from_to"].format(writer=names[writer], reader=names[mine[0].to])
         blocks.append(_Block("heading", [(heading, "left")], PARTNER_COLOURS[writer]))
-        blocks.extend(_Block("note", typeset(n.text, width, size), PARTNER_COLOURS[writer])
-                      for n in mine)
+        blocks.extend(
+            _Block("note", typeset(n.text, width, size), PARTNER_COLOURS[writer]) for n in mine
+        )
         blocks.append(_Block("gap", []))
     return blocks
 
@@ -187,8 +219,7 @@ def _paginate(blocks: list[_Block], size: float, first: float, later: float):
     return [p for p in pages if p]
 
 
-def appreciation_card_pages(session: Session, couple_code: str,
-                            paper: str = "A4") -> list[Figure]:
+def appreciation_card_pages(session: Session, couple_code: str, paper: str = "A4") -> list[Figure]:
     """The couple's appreciation card: one page, or more when the notes are long.
 
     Holds the couple's SHARED notes only (private notes never appear), partner A's to B
@@ -223,9 +254,19 @@ def appreciation_card_pages(session: Session, couple_code: str,
             _header(fig, points, session, card, paper_w, paper_h, continued=number > 1)
             if not shared:
                 for i, (line, _a) in enumerate(typeset(card["nothing_shared"], width, 15)):
-                    fig.text(paper_w / 2, paper_h / 2 + 20 - i * 24, line,
-                             transform=points, ha="center", va="baseline", fontsize=15,
-                             color=INK, style="italic", parse_math=False, gid="nothing-shared")
+                    fig.text(
+                        paper_w / 2,
+                        paper_h / 2 + 20 - i * 24,
+                        line,
+                        transform=points,
+                        ha="center",
+                        va="baseline",
+                        fontsize=15,
+                        color=INK,
+                        style="italic",
+                        parse_math=False,
+                        gid="nothing-shared",
+                    )
             _draw_blocks(fig, points, page, size, top, text_left, width)
             more = number < len(pages)
             _footer(fig, points, card, code, paper_w, more=more, page=(number, len(pages)))
@@ -245,28 +286,74 @@ def appreciation_card_figure(session: Session, couple_code: str, paper: str = "A
 
 def _frame(fig: Figure, points, paper_w: float, paper_h: float) -> None:
     inset = 28
-    fig.patches.append(FancyBboxPatch(
-        (inset, inset), paper_w - 2 * inset, paper_h - 2 * inset,
-        boxstyle="round,pad=0,rounding_size=18", transform=points, facecolor=CARD_FILL,
-        edgecolor=CARD_ACCENT, linewidth=1.6, zorder=0))
-    fig.patches.append(FancyBboxPatch(
-        (inset + 7, inset + 7), paper_w - 2 * inset - 14, paper_h - 2 * inset - 14,
-        boxstyle="round,pad=0,rounding_size=13", transform=points, facecolor="none",
-        edgecolor=CARD_ACCENT, linewidth=0.6, alpha=0.6, zorder=0))
+    fig.patches.append(
+        FancyBboxPatch(
+            (inset, inset),
+            paper_w - 2 * inset,
+            paper_h - 2 * inset,
+            boxstyle="round,pad=0,rounding_size=18",
+            transform=points,
+            facecolor=CARD_FILL,
+            edgecolor=CARD_ACCENT,
+            linewidth=1.6,
+            zorder=0,
+        )
+    )
+    fig.patches.append(
+        FancyBboxPatch(
+            (inset + 7, inset + 7),
+            paper_w - 2 * inset - 14,
+            paper_h - 2 * inset - 14,
+            boxstyle="round,pad=0,rounding_size=13",
+            transform=points,
+            facecolor="none",
+            edgecolor=CARD_ACCENT,
+            linewidth=0.6,
+            alpha=0.6,
+            zorder=0,
+        )
+    )
 
 
 def _header(fig, points, session, card, paper_w, paper_h, continued: bool) -> None:
     title = card["title"] + (" (continued)" if continued else "")
-    fig.text(paper_w / 2, paper_h - 100 + (30 if continued else 0), title, transform=points,
-             ha="center", va="baseline", fontsize=22 if continued else 34,
-             family="DejaVu Serif", style="italic", color=CARD_ACCENT, gid="card-title")
+    fig.text(
+        paper_w / 2,
+        paper_h - 100 + (30 if continued else 0),
+        title,
+        transform=points,
+        ha="center",
+        va="baseline",
+        fontsize=22 if continued else 34,
+        family="DejaVu Serif",
+        style="italic",
+        color=CARD_ACCENT,
+        gid="card-title",
+    )
     if continued:
         return
-    fig.text(paper_w / 2, paper_h - 132, "♥", transform=points, ha="center", va="baseline",
-             fontsize=16, color=CARD_ACCENT)
+    fig.text(
+        paper_w / 2,
+        paper_h - 132,
+        "♥",
+        transform=points,
+        ha="center",
+        va="baseline",
+        fontsize=16,
+        color=CARD_ACCENT,
+    )
     subtitle = displayable(f"{session.title} · {session.date}")
-    fig.text(paper_w / 2, paper_h - 156, subtitle, transform=points, ha="center",
-             va="baseline", fontsize=11, color=GREY, parse_math=False)
+    fig.text(
+        paper_w / 2,
+        paper_h - 156,
+        subtitle,
+        transform=points,
+        ha="center",
+        va="baseline",
+        fontsize=11,
+        color=GREY,
+        parse_math=False,
+    )
 
 
 def _draw_blocks(fig, points, page, size, top, text_left, width) -> None:
@@ -274,9 +361,18 @@ def _draw_blocks(fig, points, page, size, top, text_left, width) -> None:
     for block in page:
         if block.kind == "heading":
             y -= size * 1.5
-            fig.text(text_left - 34, y, block.lines[0][0], transform=points, ha="left",
-                     va="baseline", fontsize=size + 3, fontweight="bold", color=block.colour,
-                     gid="card-heading")
+            fig.text(
+                text_left - 34,
+                y,
+                block.lines[0][0],
+                transform=points,
+                ha="left",
+                va="baseline",
+                fontsize=size + 3,
+                fontweight="bold",
+                color=block.colour,
+                gid="card-heading",
+            )
             y -= size * 0.8
         elif block.kind == "gap":
             y -= size * 0.8
@@ -284,32 +380,76 @@ def _draw_blocks(fig, points, page, size, top, text_left, width) -> None:
             first_baseline = y - size * 1.1
             for i, (line, align) in enumerate(block.lines):
                 x = text_left + width if align == "right" else text_left
-                fig.text(x, first_baseline - i * size * 1.4, line, transform=points,
-                         ha=align, va="baseline", fontsize=size, family=FONT, color=INK,
-                         parse_math=False, gid="card-note-line")
+                fig.text(
+                    x,
+                    first_baseline - i * size * 1.4,
+                    line,
+                    transform=points,
+                    ha=align,
+                    va="baseline",
+                    fontsize=size,
+                    family=FONT,
+                    color=INK,
+                    parse_math=False,
+                    gid="card-note-line",
+                )
             height = len(block.lines) * size * 1.4
-            fig.lines.append(_rule(fig, points, text_left - 16, y - size * 0.2,
-                                   y - height - size * 0.2, block.colour))
+            fig.lines.append(
+                _rule(
+                    fig,
+                    points,
+                    text_left - 16,
+                    y - size * 0.2,
+                    y - height - size * 0.2,
+                    block.colour,
+                )
+            )
             y -= height + size * 0.9
 
 
 def _rule(fig, points, x, y0, y1, colour):
     from matplotlib.lines import Line2D
 
-    return Line2D([x, x], [y0, y1], transform=points, color=colour, linewidth=3,
-                  solid_capstyle="round", figure=fig)
+    return Line2D(
+        [x, x],
+        [y0, y1],
+        transform=points,
+        color=colour,
+        linewidth=3,
+        solid_capstyle="round",
+        figure=fig,
+    )
 
 
 def _footer(fig, points, card, code, paper_w, more: bool, page: tuple[int, int]) -> None:
     if more:
-        fig.text(paper_w - 100, 100, card["continued"], transform=points, ha="right",
-                 va="baseline", fontsize=10, color=GREY, style="italic", gid="card-continued")
+        fig.text(
+            paper_w - 100,
+            100,
+            card["continued"],
+            transform=points,
+            ha="right",
+            va="baseline",
+            fontsize=10,
+            color=GREY,
+            style="italic",
+            gid="card-continued",
+        )
     else:
         for i, (line, _a) in enumerate(typeset(card["closing"], paper_w - 170, 12)):
-            fig.text(paper_w / 2, 84 - i * 17, line, transform=points, ha="center",
-                     va="baseline", fontsize=12, color=CARD_ACCENT, style="italic",
-                     gid="card-closing")
+            fig.text(
+                paper_w / 2,
+                84 - i * 17,
+                line,
+                transform=points,
+                ha="center",
+                va="baseline",
+                fontsize=12,
+                color=CARD_ACCENT,
+                style="italic",
+                gid="card-closing",
+            )
     label = f"Couple {code}" + (f" · page {page[0]} of {page[1]}" if page[1] > 1 else "")
-    fig.text(paper_w / 2, 46, label, transform=points, ha="center", va="baseline",
-             fontsize=8, color=GREY)
-
+    fig.text(
+        paper_w / 2, 46, label, transform=points, ha="center", va="baseline", fontsize=8, color=GREY
+    )

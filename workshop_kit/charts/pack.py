@@ -80,14 +80,30 @@ class Page:
     def _fy(self, y: float) -> float:
         return 1 - y / self.height
 
-    def text(self, message: str, size: float = 11, weight: str = "normal", colour: str = INK,
-             indent: float = 0.0, after: float = 0.08, spacing: float = 1.35) -> None:
+    def text(
+        self,
+        message: str,
+        size: float = 11,
+        weight: str = "normal",
+        colour: str = INK,
+        indent: float = 0.0,
+        after: float = 0.08,
+        spacing: float = 1.35,
+    ) -> None:
         """Write wrapped text at the cursor and move the cursor below it."""
         chars = max(16, int((self.text_width - indent) * 72 / (size * 0.55)))
         lines = textwrap.wrap(message, chars) or [""]
-        self.fig.text((self.margin + indent) / self.width, self._fy(self.y), "\n".join(lines),
-                      fontsize=size, fontweight=weight, color=colour, ha="left", va="top",
-                      linespacing=spacing)
+        self.fig.text(
+            (self.margin + indent) / self.width,
+            self._fy(self.y),
+            "\n".join(lines),
+            fontsize=size,
+            fontweight=weight,
+            color=colour,
+            ha="left",
+            va="top",
+            linespacing=spacing,
+        )
         self.y += len(lines) * size * spacing / 72 + after
 
     def heading(self, message: str, colour: str = INK) -> None:
@@ -98,9 +114,15 @@ class Page:
 
     def rule(self) -> None:
         y = self._fy(self.y)
-        self.fig.add_artist(Line2D([self.margin / self.width, 1 - self.margin / self.width],
-                                   [y, y], transform=self.fig.transFigure, color=LIGHT_GREY,
-                                   linewidth=1))
+        self.fig.add_artist(
+            Line2D(
+                [self.margin / self.width, 1 - self.margin / self.width],
+                [y, y],
+                transform=self.fig.transFigure,
+                color=LIGHT_GREY,
+                linewidth=1,
+            )
+        )
 
     def space(self, inches: float) -> None:
         self.y += inches
@@ -108,21 +130,30 @@ class Page:
     def axes(self, height: float, left: float = 0.0, right: float = 0.0):
         """An Axes across the text width, ``height`` inches tall, below the cursor."""
         bottom = self.height - self.y - height
-        ax = self.fig.add_axes((
-            (self.margin + left) / self.width, bottom / self.height,
-            (self.text_width - left - right) / self.width, height / self.height,
-        ))
+        ax = self.fig.add_axes(
+            (
+                (self.margin + left) / self.width,
+                bottom / self.height,
+                (self.text_width - left - right) / self.width,
+                height / self.height,
+            )
+        )
         self.y += height
         return ax
 
     def header(self, title: str, couple_code: str, session_title: str, session_date: str) -> None:
         self.text(title, size=22, weight="bold", after=0.02)
-        self.text(f"Couple {couple_code}  ·  {session_title}  ·  {long_date(session_date)}",
-                  size=10, colour=GREY, after=0.2)
+        self.text(
+            f"Couple {couple_code}  ·  {session_title}  ·  {long_date(session_date)}",
+            size=10,
+            colour=GREY,
+            after=0.2,
+        )
 
     def footer(self, message: str) -> None:
-        self.fig.text(0.5, 0.4 / self.height, message, ha="center", va="bottom", fontsize=8.5,
-                      color=GREY)
+        self.fig.text(
+            0.5, 0.4 / self.height, message, ha="center", va="bottom", fontsize=8.5, color=GREY
+        )
 
 
 @dataclass(frozen=True)
@@ -149,7 +180,8 @@ def cover_page(facts: CoupleFacts, contents: list[str], paper: str = "A4") -> Fi
             "Thank you for giving this day to each other. These pages gather what the two of "
             "you noticed, shared and planned today. They are yours alone: keep them "
             "somewhere you will both see them, and come back to them in a few weeks.",
-            size=13, after=0.4,
+            size=13,
+            after=0.4,
         )
         page.text("Inside", size=14, weight="bold", after=0.06)
         for item in contents:
@@ -173,13 +205,13 @@ SUPPORT_NONE = (
 )
 
 
-def support_page(facts: CoupleFacts, resources: list[dict[str, str]],
-                 paper: str = "A4") -> Figure:
-    """"Where to find support": the session's local resources and a kind general word."""
+def support_page(facts: CoupleFacts, resources: list[dict[str, str]], paper: str = "A4") -> Figure:
+    """ "Where to find support": the session's local resources and a kind general word."""
     with chart_style("print"):
         page = Page(paper)
-        page.header("Where to find support", facts.couple_code, facts.session_title,
-                    facts.session_date)
+        page.header(
+            "Where to find support", facts.couple_code, facts.session_title, facts.session_date
+        )
         page.text(SUPPORT_INTRO, size=12, after=0.2)
         page.heading("Near you", colour=GREEN)
         if not resources:
@@ -221,45 +253,67 @@ def checkin_notes(table: pd.DataFrame, what: str = "check-in") -> list[str]:
     before, after = _phase_status(table, "before"), _phase_status(table, "after")
     notes = []
     if before == "none" and after == "none":
-        return [f"We have no {what} answers from the two of you, so there is nothing to draw "
-                "here. That is completely fine: taking part is always a choice."]
+        return [
+            f"We have no {what} answers from the two of you, so there is nothing to draw "
+            "here. That is completely fine: taking part is always a choice."
+        ]
     if after == "none":
-        notes.append(f"You took the {what} at the start of the day only, so this shows where "
-                     "you began. There is no \"after\" to compare with, and that is fine.")
+        notes.append(
+            f"You took the {what} at the start of the day only, so this shows where "
+            'you began. There is no "after" to compare with, and that is fine.'
+        )
     if before == "none":
-        notes.append(f"You took the {what} at the end of the day only, so there is no "
-                     "\"before\" to compare with; this shows where you finished.")
+        notes.append(
+            f"You took the {what} at the end of the day only, so there is no "
+            '"before" to compare with; this shows where you finished.'
+        )
     for phase, status in (("before", before), ("after", after)):
         if status == "one":
-            notes.append(f"Only one of you answered the {what} {PHASE_WORDS[phase]}, so the "
-                         f"\"{phase}\" marks show that one set of answers, not the two of "
-                         "you together.")
+            notes.append(
+                f"Only one of you answered the {what} {PHASE_WORDS[phase]}, so the "
+                f'"{phase}" marks show that one set of answers, not the two of '
+                "you together."
+            )
         elif status == "one_private":
-            notes.append(f"Only one of you answered the {what} {PHASE_WORDS[phase]}, and those "
-                         "answers stay private, so there are no \"" + phase + "\" marks.")
+            notes.append(
+                f"Only one of you answered the {what} {PHASE_WORDS[phase]}, and those "
+                'answers stay private, so there are no "' + phase + '" marks.'
+            )
     return notes
 
 
 def consent_note(show_individual: bool) -> str:
     if show_individual:
-        return ("You both agreed to show your own answers, so each of you has a small mark "
-                "for the end of the day as well (A: circle, B: square).")
-    return ("The marks are the two of you together, on average. Your own answers stay "
-            "private unless you both agree to share them.")
+        return (
+            "You both agreed to show your own answers, so each of you has a small mark "
+            "for the end of the day as well (A: circle, B: square)."
+        )
+    return (
+        "The marks are the two of you together, on average. Your own answers stay "
+        "private unless you both agree to share them."
+    )
 
 
-def connection_page(facts: CoupleFacts, table: pd.DataFrame, names: dict[str, str],
-                    paper: str = "A4") -> tuple[Figure, bool]:
+def connection_page(
+    facts: CoupleFacts, table: pd.DataFrame, names: dict[str, str], paper: str = "A4"
+) -> tuple[Figure, bool]:
     """Connection before and after, theme by theme. Returns the page and whether it has a chart.
 
     ``table`` is :func:`workshop_kit.couple.couple_scores` of the check-in themes.
     """
     with chart_style("print"):
         page = Page(paper)
-        page.header("Our connection, before and after", facts.couple_code,
-                    facts.session_title, facts.session_date)
-        page.text("For each theme, how true the check-in statements felt for you: the grey "
-                  "circle at the start of the day, the blue diamond at the end.", size=11.5)
+        page.header(
+            "Our connection, before and after",
+            facts.couple_code,
+            facts.session_title,
+            facts.session_date,
+        )
+        page.text(
+            "For each theme, how true the check-in statements felt for you: the grey "
+            "circle at the start of the day, the blue diamond at the end.",
+            size=11.5,
+        )
         notes = checkin_notes(table)
         for note in notes:
             page.text(note, size=11.5, colour=BLUE)
@@ -270,15 +324,29 @@ def connection_page(facts: CoupleFacts, table: pd.DataFrame, names: dict[str, st
             height = min(6.6, page.height - page.y - 1.6)
             ax = page.axes(height, left=2.45, right=0.15)
             couple_themes(table, names, ax=ax, title="")
-            ax.legend(loc="upper center", bbox_to_anchor=(0.4, -0.07), ncol=2)
+            # a legend entry only for marks that are drawn (no "after" entry without one)
+            handles, labels = zip(
+                *[
+                    (h, lab)
+                    for h, lab in zip(*ax.get_legend_handles_labels())
+                    if len(h.get_offsets())
+                ]
+            )
+            ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.4, -0.07), ncol=2)
             page.space(0.8)
-        page.footer("A low score is not a verdict: it shows where a little attention may "
-                    "help. The next-steps page has ideas.")
+        page.footer(
+            "A low score is not a verdict: it shows where a little attention may "
+            "help. The next-steps page has ideas."
+        )
     return page.fig, drawn
 
 
-def closeness_page(facts: CoupleFacts, ios_table: pd.DataFrame,
-                   totals: list[tuple[object, pd.DataFrame]], paper: str = "A4") -> Figure:
+def closeness_page(
+    facts: CoupleFacts,
+    ios_table: pd.DataFrame,
+    totals: list[tuple[object, pd.DataFrame]],
+    paper: str = "A4",
+) -> Figure:
     """How close we feel (the circles) and any published measure in use, such as the CSI-4.
 
     ``ios_table`` and each table of ``totals`` (``(instrument, table)``) are
@@ -286,19 +354,23 @@ def closeness_page(facts: CoupleFacts, ios_table: pd.DataFrame,
     """
     with chart_style("print"):
         page = Page(paper)
-        page.header("How close we feel", facts.couple_code, facts.session_title,
-                    facts.session_date)
-        page.text("You each chose the pair of circles that best shows how close you feel, "
-                  "from 1 (apart) to 7 (almost one). These are the two of you on average.",
-                  size=11.5)
+        page.header("How close we feel", facts.couple_code, facts.session_title, facts.session_date)
+        page.text(
+            "You each chose the pair of circles that best shows how close you feel, "
+            "from 1 (apart) to 7 (almost one). These are the two of you on average.",
+            size=11.5,
+        )
         for note in checkin_notes(ios_table, "circles question"):
             page.text(note, size=11.5, colour=BLUE)
         by_phase = {}
         if not ios_table.empty:
             by_phase = ios_table.set_index("phase")["couple_mean"].to_dict()
         if any(_present(by_phase.get(p)) for p in ("before", "after")):
-            ios_before_after(by_phase.get("before"), by_phase.get("after"),
-                             ax=page.axes(2.9, left=0.6, right=0.6))
+            ios_before_after(
+                by_phase.get("before"),
+                by_phase.get("after"),
+                ax=page.axes(2.9, left=0.6, right=0.6),
+            )
             page.space(0.2)
         for instrument, table in totals:
             page.heading(instrument.name, colour=BLUE)
@@ -307,20 +379,33 @@ def closeness_page(facts: CoupleFacts, ios_table: pd.DataFrame,
                 f"A short, widely used measure of how satisfied you feel together "
                 f"({instrument.total_min:g} to {instrument.total_max:g}; higher is more "
                 "satisfied)."
-                + (f" Scores under {cut:g} are common when a relationship is going through "
-                   "a hard time, and are a good reason to talk with someone: see the "
-                   "support page." if cut is not None else ""),
+                + (
+                    f" Scores under {cut:g} are common when a relationship is going through "
+                    "a hard time, and are a good reason to talk with someone: see the "
+                    "support page."
+                    if cut is not None
+                    else ""
+                ),
                 size=11,
             )
             for note in checkin_notes(table, instrument.name):
                 page.text(note, size=11, colour=BLUE)
-            if not table.empty and table[["couple_mean", "partner_a",
-                                          "partner_b"]].notna().any().any():
-                page.text(consent_note(facts.show_individual).replace(
-                    " for the end of the day as well (A: circle, B: square)", ""),
-                    size=10, colour=GREY)
+            if (
+                not table.empty
+                and table[["couple_mean", "partner_a", "partner_b"]].notna().any().any()
+            ):
+                page.text(
+                    consent_note(facts.show_individual).replace(
+                        " for the end of the day as well (A: circle, B: square)", ""
+                    ),
+                    size=10,
+                    colour=GREY,
+                )
                 page.space(0.25)
-                total_against_cutoff(table, instrument, ax=page.axes(1.7, left=0.6), title="")
+                ax = total_against_cutoff(table, instrument, ax=page.axes(1.7, left=0.6))
+                ax.set_title("")
+                # room for a mark at either end of the range
+                ax.set_xlim(instrument.total_min - 0.6, instrument.total_max + 0.6)
         page.footer("These numbers describe one day. They can, and often do, change.")
     return page.fig
 
@@ -330,9 +415,15 @@ def _present(value) -> bool:
 
 
 # -- the facilitator's room summary --------------------------------------------------------
-def room_summary_pages(session_title: str, session_date: str, k: int, received: pd.DataFrame,
-                       change: pd.DataFrame, measures: list[tuple[str, str, dict, tuple]],
-                       paper: str = "A4") -> list[Figure]:
+def room_summary_pages(
+    session_title: str,
+    session_date: str,
+    k: int,
+    received: pd.DataFrame,
+    change: pd.DataFrame,
+    measures: list[tuple[str, str, dict, tuple]],
+    paper: str = "A4",
+) -> list[Figure]:
     """The room's before and after for the facilitator, k-suppressed, one measure a page.
 
     ``change`` is :func:`workshop_kit.results.room_change`; ``measures`` lists
@@ -342,22 +433,42 @@ def room_summary_pages(session_title: str, session_date: str, k: int, received: 
     with chart_style("print"):
         for number, (measure, name, names, scale) in enumerate(measures):
             page = Page(paper)
-            page.text("Room summary" if number == 0 else f"Room summary: {name}", size=22,
-                      weight="bold", after=0.02)
-            page.text(f"{session_title}  ·  {long_date(session_date)}  ·  for the facilitator",
-                      size=10, colour=GREY, after=0.2)
+            page.text(
+                "Room summary" if number == 0 else f"Room summary: {name}",
+                size=22,
+                weight="bold",
+                after=0.02,
+            )
+            page.text(
+                f"{session_title}  ·  {long_date(session_date)}  ·  for the facilitator",
+                size=10,
+                colour=GREY,
+                after=0.2,
+            )
             if number == 0:
                 for row in received.itertuples():
-                    page.text(f"Check-ins {PHASE_WORDS[row.phase]}: {row.received} of "
-                              f"{row.participants} people.", size=11.5, after=0.02)
-                page.text(f"Averages only. Any theme with fewer than {k} people who answered "
-                          "both before and after is hidden, so no one can be picked out.",
-                          size=11.5, colour=GREY, after=0.2)
+                    page.text(
+                        f"Check-ins {PHASE_WORDS[row.phase]}: {row.received} of "
+                        f"{row.participants} people.",
+                        size=11.5,
+                        after=0.02,
+                    )
+                page.text(
+                    f"Averages only. Any theme with fewer than {k} people who answered "
+                    "both before and after is hidden, so no one can be picked out.",
+                    size=11.5,
+                    colour=GREY,
+                    after=0.2,
+                )
             mine = change[change["measure"] == measure] if not change.empty else change
             shown = mine[~mine["suppressed"].astype(bool)] if not mine.empty else mine
             if shown.empty:
-                page.text(f"{name}: fewer than {k} people have answered before and after, "
-                          "so there is nothing to show.", size=12, colour=BLUE)
+                page.text(
+                    f"{name}: fewer than {k} people have answered before and after, "
+                    "so there is nothing to show.",
+                    size=12,
+                    colour=BLUE,
+                )
             else:
                 rows = len(shown)
                 height = min(page.height - page.y - 1.9, 0.42 * rows + 1.4)

@@ -80,15 +80,42 @@ def displayable(text: str, family: str = FONT) -> str:
 # base letter -> (first presentation form, number of forms); forms run isolated, final,
 # initial, medial. Two forms: the letter joins only to the letter before it.
 _ARABIC_FORMS = {
-    0x0621: (0xFE80, 1), 0x0622: (0xFE81, 2), 0x0623: (0xFE83, 2), 0x0624: (0xFE85, 2),
-    0x0625: (0xFE87, 2), 0x0626: (0xFE89, 4), 0x0627: (0xFE8D, 2), 0x0628: (0xFE8F, 4),
-    0x0629: (0xFE93, 2), 0x062A: (0xFE95, 4), 0x062B: (0xFE99, 4), 0x062C: (0xFE9D, 4),
-    0x062D: (0xFEA1, 4), 0x062E: (0xFEA5, 4), 0x062F: (0xFEA9, 2), 0x0630: (0xFEAB, 2),
-    0x0631: (0xFEAD, 2), 0x0632: (0xFEAF, 2), 0x0633: (0xFEB1, 4), 0x0634: (0xFEB5, 4),
-    0x0635: (0xFEB9, 4), 0x0636: (0xFEBD, 4), 0x0637: (0xFEC1, 4), 0x0638: (0xFEC5, 4),
-    0x0639: (0xFEC9, 4), 0x063A: (0xFECD, 4), 0x0641: (0xFED1, 4), 0x0642: (0xFED5, 4),
-    0x0643: (0xFED9, 4), 0x0644: (0xFEDD, 4), 0x0645: (0xFEE1, 4), 0x0646: (0xFEE5, 4),
-    0x0647: (0xFEE9, 4), 0x0648: (0xFEED, 2), 0x0649: (0xFEEF, 2), 0x064A: (0xFEF1, 4),
+    0x0621: (0xFE80, 1),
+    0x0622: (0xFE81, 2),
+    0x0623: (0xFE83, 2),
+    0x0624: (0xFE85, 2),
+    0x0625: (0xFE87, 2),
+    0x0626: (0xFE89, 4),
+    0x0627: (0xFE8D, 2),
+    0x0628: (0xFE8F, 4),
+    0x0629: (0xFE93, 2),
+    0x062A: (0xFE95, 4),
+    0x062B: (0xFE99, 4),
+    0x062C: (0xFE9D, 4),
+    0x062D: (0xFEA1, 4),
+    0x062E: (0xFEA5, 4),
+    0x062F: (0xFEA9, 2),
+    0x0630: (0xFEAB, 2),
+    0x0631: (0xFEAD, 2),
+    0x0632: (0xFEAF, 2),
+    0x0633: (0xFEB1, 4),
+    0x0634: (0xFEB5, 4),
+    0x0635: (0xFEB9, 4),
+    0x0636: (0xFEBD, 4),
+    0x0637: (0xFEC1, 4),
+    0x0638: (0xFEC5, 4),
+    0x0639: (0xFEC9, 4),
+    0x063A: (0xFECD, 4),
+    0x0641: (0xFED1, 4),
+    0x0642: (0xFED5, 4),
+    0x0643: (0xFED9, 4),
+    0x0644: (0xFEDD, 4),
+    0x0645: (0xFEE1, 4),
+    0x0646: (0xFEE5, 4),
+    0x0647: (0xFEE9, 4),
+    0x0648: (0xFEED, 2),
+    0x0649: (0xFEEF, 2),
+    0x064A: (0xFEF1, 4),
 }
 _LAM_ALEF = {0x0622: 0xFEF5, 0x0623: 0xFEF7, 0x0625: 0xFEF9, 0x0627: 0xFEFB}
 _TATWEEL = 0x0640
@@ -154,7 +181,7 @@ def _class(ch: str) -> str | None:
 
 
 def base_direction(text: str) -> str:
-    """"R" when the first letter with a direction is right-to-left, else "L"."""
+    """ "R" when the first letter with a direction is right-to-left, else "L"."""
     for ch in text:
         kind = _class(ch)
         if kind in ("R", "L"):
@@ -199,7 +226,7 @@ def visual_line(line: str, base: str | None = None) -> str:
     for i, kind in enumerate(strong):  # neutrals between two equal directions take it
         if kind is None:
             before = next((x for x in reversed(strong[:i]) if x), base)
-            after = next((x for x in strong[i + 1:] if x), base)
+            after = next((x for x in strong[i + 1 :] if x), base)
             strong[i] = before if before == after else base
     paragraph = 1 if base == "R" else 0
     levels = []
@@ -223,11 +250,11 @@ def visual_line(line: str, base: str | None = None) -> str:
                 i = j
             else:
                 i += 1
-    return "".join(clusters[i].translate(_MIRROR) if levels[i] % 2 else clusters[i]
-                   for i in order)
+    return "".join(clusters[i].translate(_MIRROR) if levels[i] % 2 else clusters[i] for i in order)
 
 
 # -- measuring and wrapping -----------------------------------------------------------
+@lru_cache(maxsize=8192)
 def text_width(text: str, size: float, family: str = FONT) -> float:
     """Width of ``text`` in points at font ``size`` (points)."""
     if not text:
@@ -239,15 +266,23 @@ def text_width(text: str, size: float, family: str = FONT) -> float:
 
 
 def wrap(paragraph: str, width: float, size: float, family: str = FONT) -> list[str]:
-    """Greedy wrap of one paragraph to ``width`` points; words too long are split."""
+    """Greedy wrap of one paragraph to ``width`` points; words too long are split.
+
+    Words are measured one at a time (and remembered): a line is as wide as its words
+    and the spaces between them.
+    """
     lines: list[str] = []
-    current = ""
+    current, current_width = "", 0.0
+    space = text_width(" ", size, family)
     for word in paragraph.split(" "):
         if not word:
             continue
-        candidate = f"{current} {word}" if current else word
-        if text_width(candidate, size, family) <= width:
-            current = candidate
+        word_width = text_width(word, size, family)
+        if current and current_width + space + word_width <= width:
+            current, current_width = f"{current} {word}", current_width + space + word_width
+            continue
+        if not current and word_width <= width:
+            current, current_width = word, word_width
             continue
         if current:
             lines.append(current)
@@ -256,18 +291,20 @@ def wrap(paragraph: str, width: float, size: float, family: str = FONT) -> list[
             lo, hi = 1, len(word) - 1  # the longest head that fits (at least one letter)
             while lo < hi:
                 mid = (lo + hi + 1) // 2
-                lo, hi = (mid, hi) if text_width(word[:mid], size, family) <= width \
-                    else (lo, mid - 1)
+                lo, hi = (
+                    (mid, hi) if text_width(word[:mid], size, family) <= width else (lo, mid - 1)
+                )
             lines.append(word[:lo])
             word = word[lo:]
-        current = word
+        current, current_width = word, text_width(word, size, family)
     if current:
         lines.append(current)
     return lines
 
 
-def typeset(text: str, width: float, size: float, family: str = FONT,
-            native: bool | None = None) -> list[tuple[str, str]]:
+def typeset(
+    text: str, width: float, size: float, family: str = FONT, native: bool | None = None
+) -> list[tuple[str, str]]:
     """Free text as drawable lines: ``[(line, "left"|"right"), ...]``.
 
     Paragraphs (line breaks) are kept; an empty string is a blank line between them.
@@ -290,6 +327,8 @@ def typeset(text: str, width: float, size: float, family: str = FONT,
         if native:
             lines.extend((line, align) for line in wrap(paragraph, width, size, family))
         else:
-            lines.extend((visual_line(line, base), align)
-                         for line in wrap(shape_arabic(paragraph), width, size, family))
+            lines.extend(
+                (visual_line(line, base), align)
+                for line in wrap(shape_arabic(paragraph), width, size, family)
+            )
     return lines

@@ -20,9 +20,13 @@ TABLES = (
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export",
-        help="export a session: --data-only writes tidy CSV and XLSX tables",
+        help="export a session: take-home packs for every couple, or (--data-only) "
+        "tidy CSV and XLSX tables",
         description=(
-            "Export a session. With --data-only: answers (long form), scores per participant "
+            "Export a session. By default: a take-home pack per couple "
+            "(OUT/<code>/<code>-take-home.pdf and a PNG per chart page) and "
+            "OUT/room-summary.pdf for the facilitator (k-suppressed). "
+            "With --data-only: answers (long form), scores per participant "
             "and phase, change, yes/no answers, value sorts and a data dictionary, as CSV "
             "files and one XLSX workbook. Text is neutralised against formula injection."
         ),
@@ -32,9 +36,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--data-only",
         action="store_true",
-        help="write the data tables only (required for now: take-home packs are not "
-        "exported by this command yet)",
+        help="write the data tables only, no take-home packs",
     )
+    p.add_argument("--paper", default="A4", choices=["A4", "Letter"],
+                   help="page size of the take-home packs (default A4)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="processes for the packs (default: one per core when that helps)")
     p.set_defaults(func=run_export)
 
     p = sub.add_parser(
@@ -55,21 +62,33 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..errors import InputError
     from ..export.data import export_data
     from ..session import Session
 
     if not args.data_only:
-        # The take-home pack export will be a second branch of this command.
-        raise InputError(
-            "add --data-only: this command exports the session's data tables; "
-            "take-home packs are not exported by it yet"
-        )
+        return run_packs(args)
     with Session.open(args.store) as session:
         written = export_data(session, args.out)
     print(f"Wrote {len(written)} files to {args.out}:")
     for path in written:
         print(f"  {path.name}")
+    return 0
+
+
+def run_packs(args: argparse.Namespace) -> int:
+    import sys
+
+    from ..errors import InputError
+    from ..export.packs import build_all_packs, text_progress
+    from ..session import Session
+
+    if args.workers is not None and args.workers < 1:
+        raise InputError(f"--workers must be at least 1; not {args.workers}")
+    with Session.open(args.store) as session:
+        result = build_all_packs(session, args.out, paper=args.paper, workers=args.workers,
+                                 progress=text_progress(sys.stderr))
+    print(f"Wrote {len(result.packs)} take-home packs ({args.paper}) to {args.out}, "
+          f"and the room summary {result.room_summary.name}")
     return 0
 
 

@@ -39,6 +39,7 @@ from ..charts.pack import (
     room_summary_pages,
     support_page,
 )
+from ..charts.style import chart_style
 from ..couple import couple_scores, show_individual
 from ..errors import InputError
 from ..results import IOS_ID, CheckinResults, checkin_results, checkins_received, room_change
@@ -59,21 +60,33 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class PagePlugin:
-    """A pack page drawn by another module of the kit: ``module.function(session, code, paper)``."""
+    """A pack page drawn by another module of the kit: ``module.function(session, code, paper)``.
+
+    ``function`` returns one Figure, or a list of Figures when ``many`` (a page that may
+    continue onto further pages).
+    """
 
     stem: str
     module: str
     function: str
     contents: str
+    many: bool = False
 
 
 PLUGIN_PAGES: list[PagePlugin] = [
-    PagePlugin("shared-values", "workshop_kit.charts.values", "couple_values_figure",
-               "Our shared values"),
-    PagePlugin("appreciation-card", "workshop_kit.charts.appreciation",
-               "appreciation_card_figure", "Our appreciation card"),
-    PagePlugin("next-steps", "workshop_kit.charts.exercises", "next_steps_figure",
-               "Our next steps"),
+    PagePlugin(
+        "shared-values", "workshop_kit.charts.values", "couple_values_figure", "Our shared values"
+    ),
+    PagePlugin(
+        "appreciation-card",
+        "workshop_kit.charts.appreciation",
+        "appreciation_card_pages",
+        "Our appreciation card",
+        many=True,
+    ),
+    PagePlugin(
+        "next-steps", "workshop_kit.charts.exercises", "next_steps_figure", "Our next steps"
+    ),
 ]
 
 
@@ -113,21 +126,21 @@ def lowest_themes(table, known: list[str] | None = None, n: int = LOWEST_THEMES)
     return ordered["subscale"].head(n).tolist()
 
 
-def _plugin_figure(plugin: PagePlugin, session: Session, code: str, paper: str,
-                   **kwargs) -> Figure | None:
+def _plugin_figures(
+    plugin: PagePlugin, session: Session, code: str, paper: str, **kwargs
+) -> list[Figure]:
     try:
         module = importlib.import_module(plugin.module)
     except ModuleNotFoundError as exc:
         if exc.name == plugin.module:
-            return None  # that part of the kit is not installed: its page is left out
+            return []  # that part of the kit is not installed: its page is left out
         raise
-    function = getattr(module, plugin.function, None)
-    if function is None:
-        return None
+    function = getattr(module, plugin.function)
     # modules spell the paper sizes their own way ("Letter" / "letter")
-    sizes = getattr(module, "PAPER_SIZES", None) or {}
+    sizes = getattr(module, "PAPER_SIZES", None) or getattr(module, "PAPERS", None) or {}
     spelled = next((name for name in sizes if name.casefold() == paper.casefold()), paper)
-    return function(session, code, paper=spelled, **kwargs)
+    found = function(session, code, paper=spelled, **kwargs)
+    return list(found) if plugin.many else [found]
 
 
 def _next_steps_kwargs(session: Session, themes_table) -> dict:
@@ -139,8 +152,9 @@ def _next_steps_kwargs(session: Session, themes_table) -> dict:
     return {"lowest_themes": lowest_themes(themes_table, known)}
 
 
-def couple_pages(session: Session, couple_code: str, paper: str = "A4",
-                 results: CheckinResults | None = None) -> list[tuple[str, Figure]]:
+def couple_pages(
+    session: Session, couple_code: str, paper: str = "A4", results: CheckinResults | None = None
+) -> list[tuple[str, Figure]]:
     """Every page of one couple's pack, in order, as ``(stem, Figure)``; nothing is written."""
     paper = paper_name(paper)
     code, _ = session.check_participant(couple_code, "A")
@@ -151,9 +165,13 @@ def couple_pages(session: Session, couple_code: str, paper: str = "A4",
     names = {s.id: s.name for s in checkin.subscales}
     themes = couple_scores(results.theme_scores, code, consent_a, consent_b)
     ios = couple_scores(results.scores_for(IOS_ID), code, consent_a, consent_b)
-    totals = [(session.content.instrument(inst_id),
-               couple_scores(results.scores_for(inst_id), code, consent_a, consent_b))
-              for inst_id in results.totals]
+    totals = [
+        (
+            session.content.instrument(inst_id),
+            couple_scores(results.scores_for(inst_id), code, consent_a, consent_b),
+        )
+        for inst_id in results.totals
+    ]
 
     pages: list[tuple[str, Figure]] = []
     contents: list[str] = []
@@ -164,9 +182,10 @@ def couple_pages(session: Session, couple_code: str, paper: str = "A4",
     contents.append("How close we feel" + "".join(f" · {inst.name}" for inst, _ in totals))
     for plugin in PLUGIN_PAGES:
         extra = _next_steps_kwargs(session, themes) if plugin.stem == "next-steps" else {}
-        fig = _plugin_figure(plugin, session, code, paper, **extra)
-        if fig is not None:
-            pages.append((plugin.stem, fig))
+        figures = _plugin_figures(plugin, session, code, paper, **extra)
+        for number, fig in enumerate(figures, start=1):
+            pages.append((plugin.stem if number == 1 else f"{plugin.stem}-{number}", fig))
+        if figures:
             contents.append(plugin.contents)
     pages.append(("support", support_page(facts, session.support_resources, paper)))
     contents.append("Where to find support")
@@ -176,17 +195,31 @@ def couple_pages(session: Session, couple_code: str, paper: str = "A4",
     for stem, fig in pages:
         w, h = fig.get_size_inches()
         if abs(w - width) > 0.02 or abs(h - height) > 0.02:
-            raise InputError(f"the {stem!r} page is {w:.2f}×{h:.2f} in; a {paper} page must be "
-                             f"{width:.2f}×{height:.2f} in")
+            raise InputError(
+                f"the {stem!r} page is {w:.2f}×{h:.2f} in; a {paper} page must be "
+                f"{width:.2f}×{height:.2f} in"
+            )
         fig.set_size_inches(width, height)  # exact, so every PDF page is the paper's size
     for number, (_stem, fig) in enumerate(pages, start=1):
-        fig.text(1 - 0.5 / width, 0.4 / height, f"{code}  ·  {number} / {len(pages)}",
-                 ha="right", va="bottom", fontsize=7.5, color="#6B6B6B")
+        fig.text(
+            1 - 0.45 / width,
+            1 - 0.25 / height,
+            f"{code}  ·  {number} / {len(pages)}",
+            ha="right",
+            va="top",
+            fontsize=7.5,
+            color="#6B6B6B",
+        )
     return pages
 
 
-def build_pack(session: Session, couple_code: str, out_dir: Path | str, paper: str = "A4",
-               results: CheckinResults | None = None) -> list[Path]:
+def build_pack(
+    session: Session,
+    couple_code: str,
+    out_dir: Path | str,
+    paper: str = "A4",
+    results: CheckinResults | None = None,
+) -> list[Path]:
     """Write one couple's take-home pack into ``out_dir/<code>/``.
 
     Returns the paths written, the PDF first. The couple code is checked before it
@@ -200,14 +233,15 @@ def build_pack(session: Session, couple_code: str, out_dir: Path | str, paper: s
     pdf_path = folder / f"{code}-{PACK_SUFFIX}"
     _write_pdf(pdf_path, [fig for _stem, fig in pages], f"Take-home pack, couple {code}")
     written = [pdf_path]
-    for stem, fig in pages:
-        if stem in ("cover", "support"):
-            continue
-        png = folder / f"{code}-{stem}.png"
-        tmp = png.with_name(f".{png.name}.tmp")
-        fig.savefig(tmp, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
-        os.replace(tmp, png)
-        written.append(png)
+    with chart_style("print"):
+        for stem, fig in pages:
+            if stem in ("cover", "support"):
+                continue
+            png = folder / f"{code}-{stem}.png"
+            tmp = png.with_name(f".{png.name}.tmp")
+            fig.savefig(tmp, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
+            os.replace(tmp, png)
+            written.append(png)
     return written
 
 
@@ -220,15 +254,17 @@ def _inside(out_dir: Path, code: str) -> Path:
 
 def _write_pdf(path: Path, figures: list[Figure], title: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
-    with PdfPages(tmp, metadata={**PDF_METADATA, "Title": title}) as pdf:
+    # the print style embeds TrueType fonts (pdf.fonttype 42), read when the file is written
+    with chart_style("print"), PdfPages(tmp, metadata={**PDF_METADATA, "Title": title}) as pdf:
         for fig in figures:
             pdf.savefig(fig)
     os.replace(tmp, path)
 
 
 # -- the room summary --------------------------------------------------------------------
-def build_room_summary(session: Session, out_dir: Path | str, paper: str = "A4",
-                       results: CheckinResults | None = None) -> Path:
+def build_room_summary(
+    session: Session, out_dir: Path | str, paper: str = "A4", results: CheckinResults | None = None
+) -> Path:
     """Write ``out_dir/room-summary.pdf``: the room before/after per measure, k-suppressed."""
     paper = paper_name(paper)
     results = results if results is not None else checkin_results(session)
@@ -240,10 +276,12 @@ def build_room_summary(session: Session, out_dir: Path | str, paper: str = "A4",
     measures.append((IOS_ID, ios.name, {IOS_ID: ios.name}, (ios.min, ios.max)))
     for inst_id in results.totals:
         inst = content.instrument(inst_id)
-        measures.append((inst_id, inst.name, {inst_id: inst.name},
-                         (inst.total_min, inst.total_max)))
-    figures = room_summary_pages(session.title, session.date, session.k,
-                                 checkins_received(session), change, measures, paper)
+        measures.append(
+            (inst_id, inst.name, {inst_id: inst.name}, (inst.total_min, inst.total_max))
+        )
+    figures = room_summary_pages(
+        session.title, session.date, session.k, checkins_received(session), change, measures, paper
+    )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / ROOM_SUMMARY
@@ -274,8 +312,7 @@ _WORKER: dict = {}
 
 def _start_worker(store_path: str, paper: str, out_dir: str) -> None:
     session = Session.open(store_path)  # each process reads the store through its own link
-    _WORKER.update(session=session, results=checkin_results(session), paper=paper,
-                   out_dir=out_dir)
+    _WORKER.update(session=session, results=checkin_results(session), paper=paper, out_dir=out_dir)
 
 
 def _worker_pack(code: str) -> tuple[str, list[Path]]:
@@ -283,8 +320,13 @@ def _worker_pack(code: str) -> tuple[str, list[Path]]:
     return code, build_pack(w["session"], code, w["out_dir"], w["paper"], w["results"])
 
 
-def build_all_packs(session: Session, out_dir: Path | str, paper: str = "A4",
-                    workers: int | None = None, progress: Progress | None = None) -> PacksResult:
+def build_all_packs(
+    session: Session,
+    out_dir: Path | str,
+    paper: str = "A4",
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> PacksResult:
     """Write every couple's pack and the room summary into ``out_dir``.
 
     Parameters
@@ -322,8 +364,12 @@ def build_all_packs(session: Session, out_dir: Path | str, paper: str = "A4",
             if progress:
                 progress(done, total)
     else:
-        with ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start_worker,
-                                 initargs=(str(session.path), paper, str(out))) as pool:
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=_context(),
+            initializer=_start_worker,
+            initargs=(str(session.path), paper, str(out)),
+        ) as pool:
             futures = [pool.submit(_worker_pack, code) for code in codes]
             found: dict[str, list[Path]] = {}
             for done, future in enumerate(as_completed(futures), start=1):
@@ -348,8 +394,7 @@ def text_progress(stream) -> Progress:
     def show(done: int, total: int) -> None:
         width = 30
         filled = width if total == 0 else math.floor(width * done / total)
-        stream.write(f"\rTake-home packs [{'#' * filled}{'.' * (width - filled)}] "
-                     f"{done}/{total}")
+        stream.write(f"\rTake-home packs [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
         if done >= total:
             stream.write("\n")
         stream.flush()

@@ -56,8 +56,9 @@ def _spaced(*items: w.DOMWidget) -> list[w.DOMWidget]:
 
 
 def _who_pickers(session: Session) -> tuple[w.Dropdown, w.ToggleButtons]:
-    code = w.Dropdown(options=[CHOOSE, *session.couple_codes()], value=CHOOSE,
-                      layout=w.Layout(width="320px"))
+    code = w.Dropdown(
+        options=[CHOOSE, *session.couple_codes()], value=CHOOSE, layout=w.Layout(width="320px")
+    )
     partner = w.ToggleButtons(options=[("Partner A", "A"), ("Partner B", "B")], value=None)
     return code, partner
 
@@ -88,9 +89,14 @@ class RoundRunner:
     '0:45'
     """
 
-    def __init__(self, session: Session, kind: str | None = None,
-                 clock: ap.Clock = time.monotonic, autotick: bool = True,
-                 tick_seconds: float = 1.0):
+    def __init__(
+        self,
+        session: Session,
+        kind: str | None = None,
+        clock: ap.Clock = time.monotonic,
+        autotick: bool = True,
+        tick_seconds: float = 1.0,
+    ):
         self.session = session
         self.content = ap.load_appreciation()
         self.clock = clock
@@ -103,33 +109,48 @@ class RoundRunner:
 
         self.kind_picker = w.Dropdown(
             options=[("Every kind, in order", None)] + [(k.name, k.id) for k in self.content.kinds],
-            value=kind, description="Prompts", layout=w.Layout(width="520px"))
+            value=kind,
+            description="Prompts",
+            layout=w.Layout(width="520px"),
+        )
         self.kind_picker.observe(lambda change: self.choose_kind(change["new"]), names="value")
         self.heading = w.HTML()
         self.prompt_html = w.HTML(layout=w.Layout(width="100%"))
         self.clock_html = w.HTML(layout=w.Layout(width="100%"))
         self.start_button = common.button("▶ Start", "success", width="180px")
         self.pause_button = common.button("❚❚ Pause", width="180px")
-        self.add_button = common.button("+30 s", "info", width="140px",
-                                        tooltip="Give this round 30 more seconds")
+        self.add_button = common.button(
+            "+30 s", "info", width="140px", tooltip="Give this round 30 more seconds"
+        )
         self.next_button = common.button("Next prompt ▶", "primary", width="240px")
         self.start_button.on_click(lambda _b: self.start())
         self.pause_button.on_click(lambda _b: self.pause())
         self.add_button.on_click(lambda _b: self.add_time())
         self.next_button.on_click(lambda _b: self.next())
-        self.sound = w.Checkbox(value=False, description="Chime when the time is up",
-                                indent=False)
-        self.audio = w.Audio(format="wav", autoplay=True, loop=False, controls=False,
-                             layout=w.Layout(display="none"))
+        self.sound = w.Checkbox(value=False, description="Chime when the time is up", indent=False)
+        self.audio = w.Audio(
+            format="wav", autoplay=True, loop=False, controls=False, layout=w.Layout(display="none")
+        )
         self.message = common.text("")
-        self.view = common.root([
-            w.HBox([self.kind_picker, self.sound],
-                   layout=w.Layout(align_items="center", flex_flow="row wrap")),
-            self.heading, self.prompt_html, self.clock_html,
-            w.HBox(_spaced(self.start_button, self.pause_button, self.add_button,
-                           self.next_button), layout=w.Layout(flex_flow="row wrap")),
-            self.message, self.audio,
-        ])
+        self.view = common.root(
+            [
+                w.HBox(
+                    [self.kind_picker, self.sound],
+                    layout=w.Layout(align_items="center", flex_flow="row wrap"),
+                ),
+                self.heading,
+                self.prompt_html,
+                self.clock_html,
+                w.HBox(
+                    _spaced(
+                        self.start_button, self.pause_button, self.add_button, self.next_button
+                    ),
+                    layout=w.Layout(flex_flow="row wrap"),
+                ),
+                self.message,
+                self.audio,
+            ]
+        )
         self.render()
 
     # -- moves ----------------------------------------------------------------------
@@ -172,8 +193,7 @@ class RoundRunner:
     def next(self) -> None:
         """Move to the next prompt (its countdown waits for Start)."""
         if not self.plan.has_next:
-            common.set_text(self.message, "That was the last prompt. Well done, everyone.",
-                            "wk-ok")
+            common.set_text(self.message, "That was the last prompt. Well done, everyone.", "wk-ok")
             return
         self._close_round()
         self.plan.next()
@@ -212,8 +232,9 @@ class RoundRunner:
 
     def _save_round(self) -> None:
         if self.round_id is not None:
-            ap.record_round(self.session, self.plan.current, self.countdown.elapsed(),
-                            round_id=self.round_id)
+            ap.record_round(
+                self.session, self.plan.current, self.countdown.elapsed(), round_id=self.round_id
+            )
 
     def _close_round(self) -> None:
         self._cancel_task()
@@ -226,18 +247,21 @@ class RoundRunner:
 
     # -- drawing ----------------------------------------------------------------------
     def clock_text(self) -> str:
-        return "Time's up" if self.countdown.finished else ap.format_clock(
-            self.countdown.remaining())
+        return (
+            "Time's up" if self.countdown.finished else ap.format_clock(self.countdown.remaining())
+        )
 
     def render(self) -> None:
         prompt = self.plan.current
         number, total = self.plan.position
         self.heading.value = (
             f'<div class="wk-progress">{html.escape(prompt.kind_name)} · prompt {number} of '
-            f"{total} · {ap.format_clock(prompt.seconds)} suggested</div>")
+            f"{total} · {ap.format_clock(prompt.seconds)} suggested</div>"
+        )
         self.prompt_html.value = (
             f'<div class="wk-appreciation-prompt" style="font-size:{PROMPT_PX}px; '
-            f'font-weight:600; line-height:1.25; margin:16px 0;">{html.escape(prompt.text)}</div>')
+            f'font-weight:600; line-height:1.25; margin:16px 0;">{html.escape(prompt.text)}</div>'
+        )
         state = self.countdown.state
         colour, background = RUNNING, "transparent"
         if state == "finished":
@@ -250,10 +274,12 @@ class RoundRunner:
             f'<div class="wk-countdown wk-countdown-{state}" style="font-size:{CLOCK_PX}px; '
             f"font-weight:700; font-variant-numeric:tabular-nums; text-align:center; "
             f"color:{colour}; background:{background}; border-radius:24px; "
-            f'line-height:1.2; padding:8px 0;">{html.escape(self.clock_text())}</div>')
+            f'line-height:1.2; padding:8px 0;">{html.escape(self.clock_text())}</div>'
+        )
         self.start_button.disabled = state == "running"
-        self.start_button.description = "▶ Resume" if state == "paused" else (
-            "▶ Again" if state == "finished" else "▶ Start")
+        self.start_button.description = (
+            "▶ Resume" if state == "paused" else ("▶ Again" if state == "finished" else "▶ Start")
+        )
         self.pause_button.disabled = state != "running"
         self.next_button.disabled = not self.plan.has_next
 
@@ -266,8 +292,9 @@ class NoteWriter:
     card. "Done" hides this partner's notes before the laptop is passed on.
     """
 
-    def __init__(self, session: Session, couple_code: str | None = None,
-                 partner: str | None = None):
+    def __init__(
+        self, session: Session, couple_code: str | None = None, partner: str | None = None
+    ):
         self.session = session
         self.couple_code: str | None = None
         self.partner: str | None = None
@@ -275,31 +302,47 @@ class NoteWriter:
         self.open_button = common.button("Open my notes", "primary", width="240px")
         self.open_button.on_click(lambda _b: self._open_clicked())
         self.who_message = common.text("")
-        self.who_screen = w.VBox([
-            common.text("Notes to your partner", "wk-title"),
-            common.text("Write a few words of thanks to your partner. Your notes stay private "
-                        "until you choose to share them; shared notes go on your card to "
-                        "take home. They are never shown on the screen."),
-            w.HBox([common.text("Couple code", "wk-question"), self.code_picker],
-                   layout=w.Layout(align_items="center", flex_flow="row wrap")),
-            self.partner_picker, self.open_button, self.who_message,
-        ])
+        self.who_screen = w.VBox(
+            [
+                common.text("Notes to your partner", "wk-title"),
+                common.text(
+                    "Write a few words of thanks to your partner. Your notes stay private "
+                    "until you choose to share them; shared notes go on your card to "
+                    "take home. They are never shown on the screen."
+                ),
+                w.HBox(
+                    [common.text("Couple code", "wk-question"), self.code_picker],
+                    layout=w.Layout(align_items="center", flex_flow="row wrap"),
+                ),
+                self.partner_picker,
+                self.open_button,
+                self.who_message,
+            ]
+        )
         self.heading = common.text("", "wk-question")
-        self.text_area = w.Textarea(placeholder="Dear ..., thank you for ...",
-                                    layout=w.Layout(width="100%", height="180px"))
-        self.share_now = w.Checkbox(value=False, description="Share this note with my partner",
-                                    indent=False)
+        self.text_area = w.Textarea(
+            placeholder="Dear ..., thank you for ...", layout=w.Layout(width="100%", height="180px")
+        )
+        self.share_now = w.Checkbox(
+            value=False, description="Share this note with my partner", indent=False
+        )
         self.save_button = common.button("Save note", "success", width="220px")
         self.save_button.on_click(lambda _b: self.save())
         self.message = common.text("")
         self.notes_box = w.VBox()
         self.done_button = common.button("Done: hide my notes", width="300px")
         self.done_button.on_click(lambda _b: self.close())
-        self.writer_screen = w.VBox([
-            self.heading, self.text_area, self.share_now,
-            w.HBox(_spaced(self.save_button, self.done_button)),
-            self.message, common.text("Your notes", "wk-question"), self.notes_box,
-        ])
+        self.writer_screen = w.VBox(
+            [
+                self.heading,
+                self.text_area,
+                self.share_now,
+                w.HBox(_spaced(self.save_button, self.done_button)),
+                self.message,
+                common.text("Your notes", "wk-question"),
+                self.notes_box,
+            ]
+        )
         self.writer_screen.add_class("wk-private")
         self.view = common.root([self.who_screen])
         if couple_code is not None and partner is not None:
@@ -307,9 +350,11 @@ class NoteWriter:
 
     def _open_clicked(self) -> None:
         if self.code_picker.value == CHOOSE or self.partner_picker.value is None:
-            common.set_text(self.who_message,
-                            "Please choose your couple code and which partner you are.",
-                            "wk-error")
+            common.set_text(
+                self.who_message,
+                "Please choose your couple code and which partner you are.",
+                "wk-error",
+            )
             return
         self.open(self.code_picker.value, self.partner_picker.value)
 
@@ -320,8 +365,12 @@ class NoteWriter:
         except WorkshopKitError as exc:
             common.set_text(self.who_message, str(exc), "wk-error")
             return
-        common.set_text(self.heading, f"Couple {self.couple_code} · partner {self.partner}, "
-                        f"writing to partner {ap.other_partner(self.partner)}", "wk-question")
+        common.set_text(
+            self.heading,
+            f"Couple {self.couple_code} · partner {self.partner}, "
+            f"writing to partner {ap.other_partner(self.partner)}",
+            "wk-question",
+        )
         common.set_text(self.message, "")
         self.text_area.value = ""
         self.refresh()
@@ -340,15 +389,27 @@ class NoteWriter:
     def save(self) -> str | None:
         """Save the note in the box; return its id (None when it was refused)."""
         try:
-            note_id = ap.save_note(self.session, self.couple_code, self.partner,
-                                   self.text_area.value, shared=self.share_now.value)
+            note_id = ap.save_note(
+                self.session,
+                self.couple_code,
+                self.partner,
+                self.text_area.value,
+                shared=self.share_now.value,
+            )
         except WorkshopKitError as exc:
             common.set_text(self.message, str(exc), "wk-error")
             return None
         self.text_area.value = ""
-        common.set_text(self.message, "Saved. " + (
-            "It will be on your card." if self.share_now.value
-            else "It stays private until you share it."), "wk-ok")
+        common.set_text(
+            self.message,
+            "Saved. "
+            + (
+                "It will be on your card."
+                if self.share_now.value
+                else "It stays private until you share it."
+            ),
+            "wk-ok",
+        )
         self.share_now.value = False
         self.refresh()
         return note_id
@@ -372,15 +433,20 @@ class NoteWriter:
                 icon="heart" if note.shared else "lock",
                 button_style="success" if note.shared else "",
                 tooltip="Share with my partner (it goes on your card)",
-                layout=w.Layout(min_height="52px", width="300px"))
-            toggle.observe(lambda change, nid=note.id: self.set_shared(nid, change["new"]),
-                           names="value")
+                layout=w.Layout(min_height="52px", width="300px"),
+            )
+            toggle.observe(
+                lambda change, nid=note.id: self.set_shared(nid, change["new"]), names="value"
+            )
             remove = common.button("Remove", width="140px")
             remove.on_click(lambda _b, nid=note.id: self.delete(nid))
             preview = note.text if len(note.text) <= 160 else note.text[:157] + "..."
-            rows.append(w.HBox([common.text(preview, "wk-help"), *_spaced(toggle, remove)],
-                               layout=w.Layout(align_items="center",
-                                               border_bottom="1px solid #d9d9d9")))
+            rows.append(
+                w.HBox(
+                    [common.text(preview, "wk-help"), *_spaced(toggle, remove)],
+                    layout=w.Layout(align_items="center", border_bottom="1px solid #d9d9d9"),
+                )
+            )
         if not rows:
             rows = [common.text("No notes yet.")]
         self.notes_box.children = tuple(rows)
@@ -389,28 +455,38 @@ class NoteWriter:
 class WordsEntry:
     """One participant gives one to three words for the room board."""
 
-    def __init__(self, session: Session, couple_code: str | None = None,
-                 partner: str | None = None):
+    def __init__(
+        self, session: Session, couple_code: str | None = None, partner: str | None = None
+    ):
         self.session = session
         rules = ap.load_appreciation().words
         self.code_picker, self.partner_picker = _who_pickers(session)
-        self.word_boxes = [w.Text(placeholder=f"word {i + 1}", layout=w.Layout(width="300px"))
-                           for i in range(rules.max)]
+        self.word_boxes = [
+            w.Text(placeholder=f"word {i + 1}", layout=w.Layout(width="300px"))
+            for i in range(rules.max)
+        ]
         self.save_button = common.button("Save my words", "success", width="240px")
         self.save_button.on_click(lambda _b: self.save())
         self.code_picker.observe(lambda _c: self._load(), names="value")
         self.partner_picker.observe(lambda _c: self._load(), names="value")
         self.message = common.text("")
-        self.view = common.root([
-            common.text(rules.question, "wk-question"),
-            common.text("Your words are counted with everyone's; a word shows on the screen "
-                        "only when several people give it, never with your name."),
-            w.HBox([common.text("Couple code", "wk-question"), self.code_picker],
-                   layout=w.Layout(align_items="center", flex_flow="row wrap")),
-            self.partner_picker,
-            w.HBox(_spaced(*self.word_boxes), layout=w.Layout(flex_flow="row wrap")),
-            self.save_button, self.message,
-        ])
+        self.view = common.root(
+            [
+                common.text(rules.question, "wk-question"),
+                common.text(
+                    "Your words are counted with everyone's; a word shows on the screen "
+                    "only when several people give it, never with your name."
+                ),
+                w.HBox(
+                    [common.text("Couple code", "wk-question"), self.code_picker],
+                    layout=w.Layout(align_items="center", flex_flow="row wrap"),
+                ),
+                self.partner_picker,
+                w.HBox(_spaced(*self.word_boxes), layout=w.Layout(flex_flow="row wrap")),
+                self.save_button,
+                self.message,
+            ]
+        )
         if couple_code is not None:
             self.code_picker.value = self.session.check_participant(couple_code, "A")[0]
         if partner is not None:
@@ -431,9 +507,11 @@ class WordsEntry:
     def save(self) -> list[str] | None:
         who = self._who()
         if who is None:
-            common.set_text(self.message,
-                            "Please choose your couple code and which partner you are.",
-                            "wk-error")
+            common.set_text(
+                self.message,
+                "Please choose your couple code and which partner you are.",
+                "wk-error",
+            )
             return None
         try:
             words = ap.save_words(self.session, *who, [b.value for b in self.word_boxes])
@@ -451,15 +529,17 @@ class RoomWordsView:
 
     def __init__(self, session: Session, style: str = "cloud"):
         self.session = session
-        self.style_picker = w.ToggleButtons(options=[("Cloud", "cloud"), ("Bars", "bars")],
-                                            value=style)
+        self.style_picker = w.ToggleButtons(
+            options=[("Cloud", "cloud"), ("Bars", "bars")], value=style
+        )
         self.style_picker.observe(lambda _c: self.refresh(), names="value")
         self.refresh_button = common.button("↻ Refresh", "info", width="200px")
         self.refresh_button.on_click(lambda _b: self.refresh())
         self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="1280px"))
         self.caption = common.text("")
-        self.view = common.root([w.HBox(_spaced(self.style_picker, self.refresh_button)),
-                                 self.image, self.caption])
+        self.view = common.root(
+            [w.HBox(_spaced(self.style_picker, self.refresh_button)), self.image, self.caption]
+        )
         self.refresh()
 
     def refresh(self) -> None:

@@ -18,7 +18,8 @@ KIT_CSS = """
 .wk-root .widget-html-content { line-height: 1.4; }
 .wk-root .jupyter-button, .wk-root .widget-button, .wk-root .widget-toggle-button {
   font-size: 22px !important; min-height: 52px; height: auto !important;
-  padding: 6px 16px; border-radius: 10px; white-space: normal; }
+  padding: 6px 16px; border-radius: 10px; white-space: normal;
+  line-height: 1.25 !important; text-overflow: clip; }
 .wk-root .widget-dropdown select, .wk-root .widget-text input,
 .wk-root .widget-textarea textarea { font-size: 24px !important; min-height: 48px; }
 .wk-root .widget-toggle-buttons .widget-toggle-button { min-width: 140px; }
@@ -30,6 +31,8 @@ KIT_CSS = """
 .wk-ok { font-size: 24px; color: #006b4f; font-weight: 600; }
 .wk-private { border: 4px dashed #a01c00; padding: 12px; border-radius: 10px; }
 .wk-root .wk-choice .widget-toggle-button { min-width: 0; flex: 1 1 0; }
+.wk-root .wk-choice { width: 100%; }
+.wk-root .wk-choice > div { display: flex; flex-wrap: wrap; gap: 8px; width: 100%; }
 .wk-root .widget-hbox { gap: 12px; }
 </style>
 """

@@ -1,0 +1,66 @@
+"""The room chart follows the store: an "after" check-in taken by clicking changes it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from workshop_kit.results import checkin_results, room_change
+from workshop_kit.session import Session
+from workshop_kit.widgets.checkin import checkin_steps
+
+from .conftest import open_notebook, screenshot
+from .test_checkin_browser import choose_person, expect_question
+
+pytestmark = pytest.mark.browser
+
+ANSWER = {"item": "5", "picture": "6"}
+FLAG_ANSWER = {"consent": "Yes", "wants_to_talk": "No"}
+
+
+def room_n(store_path) -> int:
+    """How many before/after pairs the room's theme chart counts (all themes together)."""
+    with Session.open(store_path) as session:
+        change = room_change(checkin_results(session), session.k)
+    return int(change[change["measure"] == "checkin"]["n"].sum())
+
+
+def chart_sources(page) -> list[str]:
+    page.wait_for_selector(".jp-RenderedImage img", state="visible", timeout=90_000)
+    return page.locator(".jp-RenderedImage img").evaluate_all("imgs => imgs.map(i => i.src)")
+
+
+def test_after_checkin_by_clicking_updates_the_room_chart(page, server, store_path):
+    with Session.open(store_path) as session:
+        steps = checkin_steps(session)
+        after = session.answers(phase="after")
+        before = session.answers(phase="before")
+    done_after = set(zip(after["couple_code"], after["partner"], strict=True))
+    code, partner = next(p for p in zip(before["couple_code"], before["partner"], strict=True)
+                         if p not in done_after)
+    n_before = room_n(store_path)
+
+    open_notebook(page, server, "50_results.ipynb", wait_for=".jp-RenderedImage img")
+    first = chart_sources(page)
+    assert len(first) >= 2  # the themes chart and the circles chart
+    screenshot(page, "50_results")
+
+    open_notebook(page, server, "40_checkin_after.ipynb")
+    choose_person(page, code, partner)
+    for number, step in enumerate(steps, start=1):
+        expect_question(page, number, len(steps))
+        label = FLAG_ANSWER[step.flag.id] if step.kind == "flag" else ANSWER[step.kind]
+        page.locator(".wk-choice").get_by_role("button", name=re.compile(rf"^{label}\b")).click()
+    page.wait_for_selector(".wk-ok", state="visible")
+    screenshot(page, "40_checkin_after-done")
+
+    with Session.open(store_path) as session:
+        mine = session.answers(phase="after")
+        mine = mine[(mine["couple_code"] == code) & (mine["partner"] == partner)]
+        assert len(mine) == sum(step.kind != "flag" for step in steps)
+        assert session.consents(code, partner) is True
+    assert room_n(store_path) > n_before
+
+    open_notebook(page, server, "50_results.ipynb", wait_for=".jp-RenderedImage img")
+    assert chart_sources(page)[0] != first[0]

@@ -1,0 +1,199 @@
+"""The live room dashboard for the projector, and a separate facilitator-only panel.
+
+The room view shows how many check-ins have arrived and the room's theme averages,
+k-suppressed, and redraws itself when the store changes: answers typed on the laptop in
+another notebook, paper forms, imports. It polls the store's newest answer and entry ids
+every two seconds from an asyncio task, so the kernel is never blocked waiting.
+
+The follow-up panel names individual participants. It is hidden by default, built only
+while shown (so nothing individual sits in the page while it is hidden), and framed as
+"Facilitator only — not for the projector".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import io
+import logging
+from datetime import datetime
+
+import ipywidgets as w
+from matplotlib.figure import Figure
+
+from ..charts.dashboard import received_bars, room_theme_bars
+from ..charts.style import chart_style
+from ..results import checkin_results, checkins_received, follow_up_list, room_theme_means
+from ..session import Session
+from . import common
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 2.0
+PRIVATE_TITLE = "Facilitator only — not for the projector"
+
+
+def store_version(session: Session) -> tuple:
+    """Changes whenever an answer, an entry or a couple is added to the store."""
+    conn = session.store.conn
+    return (
+        conn.execute("SELECT MAX(id) FROM answers").fetchone()[0],
+        conn.execute("SELECT MAX(id) FROM entries").fetchone()[0],
+        conn.execute("SELECT COUNT(*) FROM couples").fetchone()[0],
+    )
+
+
+def room_dashboard_figure(session: Session) -> Figure:
+    """Check-ins received and the room's theme averages, projector style, k-suppressed."""
+    results = checkin_results(session)
+    means = room_theme_means(results, session.k)
+    names = {sub.id: sub.name for sub in session.content.instrument("checkin").subscales}
+    with chart_style("projector"):
+        fig = Figure(figsize=(12.8, 9.6))
+        grid = fig.add_gridspec(2, 1, height_ratios=[1, 6])
+        received_bars(checkins_received(session), ax=fig.add_subplot(grid[0]))
+        room_theme_bars(means, names, session.k, ax=fig.add_subplot(grid[1]))
+        fig.tight_layout()
+    return fig
+
+
+class RoomDashboard:
+    """Projector view of the room that follows the store, plus a hidden private panel.
+
+    Call :meth:`start` in a notebook to poll the store every two seconds; tests call
+    :meth:`refresh` directly.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=3, seed=1)
+    >>> board = RoomDashboard(s)
+    >>> board.refresh()        # nothing changed since it was built
+    False
+    >>> s.record_answer(s.couple_codes()[0], "A", "before", "checkin", "qt1", 4)
+    >>> board.refresh(), board.received["received"].tolist()
+    (True, [1, 0])
+    """
+
+    def __init__(self, session: Session, poll_seconds: float = POLL_SECONDS):
+        self.session = session
+        self.poll_seconds = poll_seconds
+        self.version: tuple | None = None
+        self.received = checkins_received(session)
+        self.task: asyncio.Task | None = None
+        self.errors = 0
+
+        self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width="1280px"))
+        self.status = common.text("", "wk-progress")
+        self.room = w.VBox(
+            [
+                common.text(f"{session.title}: the room right now", "wk-title"),
+                self.chart,
+                self.status,
+            ]
+        )
+
+        self.private_toggle = w.ToggleButton(
+            value=False,
+            description="Show the facilitator-only panel",
+            tooltip="Lists people by couple code: never show it on the projector",
+            icon="eye-slash",
+            layout=w.Layout(min_height="52px", width="auto"),
+        )
+        self.private_toggle.observe(lambda _c: self._toggle_private(), names="value")
+        self.private_body = w.HTML("")
+        self.private = w.VBox(
+            [common.text(PRIVATE_TITLE, "wk-error"), self.private_body],
+            layout=w.Layout(display="none"),
+        )
+        self.private.add_class("wk-private")
+        self.view = common.root([self.room, self.private_toggle, self.private])
+        self.refresh(force=True)
+
+    # -- refreshing -------------------------------------------------------------------
+    def refresh(self, force: bool = False) -> bool:
+        """Redraw when the store changed since the last drawing (or when ``force``).
+
+        Returns True when it redrew.
+        """
+        version = store_version(self.session)
+        if version == self.version and not force:
+            return False
+        fig = room_dashboard_figure(self.session)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=80)
+        self.chart.value = buffer.getvalue()
+        self.received = checkins_received(self.session)
+        self.version = version
+        common.set_text(
+            self.status,
+            f"Updated {datetime.now().strftime('%H:%M:%S')}. Groups under {self.session.k} "
+            "people are never shown.",
+            "wk-progress",
+        )
+        if self.private_toggle.value:
+            self._fill_private()
+        return True
+
+    async def _poll(self) -> None:
+        while True:
+            await asyncio.sleep(self.poll_seconds)
+            try:
+                self.refresh()
+            except Exception as exc:  # keep polling: a busy store or a bad moment must pass
+                self.errors += 1
+                log.warning("dashboard refresh failed: %s", exc)
+                common.set_text(
+                    self.status, f"Could not refresh just now ({exc}); retrying.", "wk-error"
+                )
+
+    def start(self) -> asyncio.Task:
+        """Poll the store in the background of the running event loop (the kernel's)."""
+        if self.task is None or self.task.done():
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                loop = asyncio.get_event_loop()
+            self.task = loop.create_task(self._poll())
+        return self.task
+
+    def stop(self) -> None:
+        """Stop polling."""
+        if self.task is not None:
+            self.task.cancel()
+        self.task = None
+
+    # -- the private panel -----------------------------------------------------------
+    def _toggle_private(self) -> None:
+        shown = self.private_toggle.value
+        self.private.layout.display = "flex" if shown else "none"
+        self.private_toggle.description = (
+            "Hide the facilitator-only panel" if shown else "Show the facilitator-only panel"
+        )
+        self.private_toggle.icon = "eye" if shown else "eye-slash"
+        if shown:
+            self._fill_private()
+        else:
+            self.private_body.value = ""  # nothing individual stays in the page
+
+    def _fill_private(self) -> None:
+        follow = follow_up_list(self.session)
+        if follow.empty:
+            self.private_body.value = (
+                '<div class="wk-help">Nobody on the follow-up list right now.</div>'
+            )
+            return
+        rows = "".join(
+            "<tr>"
+            + "".join(f"<td style='padding: 4px 16px'>{html.escape(str(v))}</td>" for v in row)
+            + "</tr>"
+            for row in follow[["couple_code", "partner", "phase", "reason"]].itertuples(index=False)
+        )
+        head = "".join(
+            f"<th style='text-align: left; padding: 4px 16px'>{h}</th>"
+            for h in ("Couple", "Partner", "Check-in", "Why")
+        )
+        self.private_body.value = (
+            '<div class="wk-help">A quiet word at the break, and the support page in their '
+            "pack. This list is never shown to the room or to a partner.</div>"
+            f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        )

@@ -1,0 +1,93 @@
+"""``50_results``: one button that writes every couple's take-home pack, with a progress bar.
+
+Nothing individual is shown here: the widget says how many packs were written and where;
+the packs themselves are files for the couples.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import ipywidgets as w
+
+from ..errors import WorkshopKitError
+from ..session import Session
+from . import common
+from .results import exports_dir
+
+
+class PacksWidget:
+    """Choose the paper, press "Export take-home packs", watch the bar fill."""
+
+    def __init__(
+        self, session: Session, out_dir: Path | str | None = None, workers: int | None = None
+    ):
+        self.session = session
+        self.out_dir = Path(out_dir) if out_dir else exports_dir() / "packs"
+        self.workers = workers
+        self.paper = w.ToggleButtons(
+            options=["A4", "Letter"],
+            value="A4",
+            description="Paper",
+            style={"button_width": "110px"},
+        )
+        self.export_button = common.button("Export take-home packs", "primary")
+        self.export_button.on_click(lambda _b: self.export())
+        self.bar = w.IntProgress(
+            value=0,
+            min=0,
+            max=max(1, len(session.couple_codes())),
+            description="Packs",
+            layout=w.Layout(width="420px"),
+        )
+        self.message = common.text(
+            f"One pack per couple ({len(session.couple_codes())} couples), saved in {self.out_dir}."
+        )
+        self.result = None
+        self.view = common.root(
+            [
+                common.text("Take-home packs", "wk-question"),
+                w.HBox(
+                    [self.paper, self.export_button],
+                    layout=w.Layout(flex_flow="row wrap", gap="12px", align_items="center"),
+                ),
+                self.bar,
+                self.message,
+            ]
+        )
+
+    def _progress(self, done: int, total: int) -> None:
+        self.bar.max = max(1, total)
+        self.bar.value = done
+
+    def export(self):
+        """Write every pack and the room summary; returns the result (None on an error)."""
+        from ..export.packs import build_all_packs
+
+        self.export_button.disabled = True
+        common.set_text(self.message, "Writing the packs…")
+        try:
+            self.result = build_all_packs(
+                self.session,
+                self.out_dir,
+                paper=self.paper.value,
+                workers=self.workers,
+                progress=self._progress,
+            )
+        except WorkshopKitError as exc:
+            common.set_text(self.message, str(exc), "wk-error")
+            return None
+        finally:
+            self.export_button.disabled = False
+        common.set_text(
+            self.message,
+            f"Done: {len(self.result.packs)} take-home packs ({self.paper.value}) in "
+            f"{self.out_dir}, one folder per couple, and the room summary for you.",
+            "wk-ok",
+        )
+        return self.result
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.view)
