@@ -43,6 +43,10 @@ format: $(TEST_STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+## Measure what a facilitator waits for (prints one table; asserts nothing about speed).
+bench: $(TEST_STAMP)
+	$(PY) benchmarks/run.py
+
 ## Build a demo session to rehearse with (sessions/demo.sqlite).
 demo: $(STAMP)
 	mkdir -p sessions

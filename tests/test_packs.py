@@ -215,6 +215,8 @@ def test_missing_data_packs_render_with_kind_words(sparse, tmp_path):
     assert "at the start of the day only" in texts[no_after]
     assert "Only one of you answered the check-in at the end of the day" in texts[one_gone]
     assert "those answers stay private" in texts[lone]
+    assert "nothing to draw here" in texts[lone]
+    assert "at the start of the day only" not in texts[lone]  # nothing of it is shown
 
 
 def test_no_empty_axes_when_nothing_can_be_shown(sparse):

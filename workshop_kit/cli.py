@@ -15,7 +15,9 @@ COMMAND_MODULES = [
     "summary",
     "import_",
     "export",
+    "forms",
     "present",
+    "purge",
 ]
 
 

@@ -40,6 +40,20 @@ def session_path(name: str) -> Path:
     return sessions_dir() / f"{safe.lower()}.sqlite"
 
 
+def exports_dir() -> Path:
+    """Where saved charts and packs go: ``$WORKSHOP_KIT_EXPORTS``, else ``exports/`` beside
+    the sessions folder."""
+    env = os.environ.get("WORKSHOP_KIT_EXPORTS")
+    if env:
+        return Path(env)
+    return sessions_dir().parent / "exports"
+
+
+def session_exports_dir(store: Path | str) -> Path:
+    """The exports of one session: ``exports/<session file stem>/`` (what purge deletes)."""
+    return exports_dir() / Path(store).stem
+
+
 def set_current(path: Path | str) -> None:
     """Remember ``path`` as the session the notebooks work on."""
     (sessions_dir() / CURRENT_POINTER).write_text(str(Path(path).resolve()), encoding="utf-8")

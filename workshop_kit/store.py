@@ -219,14 +219,16 @@ class Store:
 
 
 def _check_readable(path: Path) -> int:
-    """The schema version of a session file, checked read-only before anything writes to it.
+    """The schema version of a session file, checked (reading only) before anything writes.
 
     A file of another program (no ``meta`` table) or with a damaged page is refused here,
     before switching it to WAL mode could change it, and before a damaged page could
     surface mid-workshop as a raw SQLite error.
     """
     try:
-        probe = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # Only reads; a read-write link (not mode=ro) so that, closing last, it removes the
+        # -wal and -shm files it needed instead of leaving them behind.
+        probe = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the session store {str(path)!r}: {exc}") from exc
     try:

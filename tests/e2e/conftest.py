@@ -25,8 +25,14 @@ SCREENSHOTS = CHECKOUT / "test-artifacts" / "screenshots"
 SMALL = {"width": 1024, "height": 768}
 LARGE = {"width": 1920, "height": 1080}
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -46,8 +52,10 @@ def chromium_path() -> str:
 def browser():
     path = chromium_path()
     if not (os.path.isfile(path) and os.access(path, os.X_OK)) and not shutil.which(path):
-        _unavailable(f"no Chromium at {path} (install Debian's `chromium` package or set "
-                     "WORKSHOP_KIT_CHROMIUM)")
+        _unavailable(
+            f"no Chromium at {path} (install Debian's `chromium` package or set "
+            "WORKSHOP_KIT_CHROMIUM)"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -109,6 +117,8 @@ def open_notebook(page, server, notebook: str, wait_for: str = ".wk-root"):
     page.wait_for_selector("#rendered_cells", state="visible", timeout=90_000)
     if wait_for:
         page.wait_for_selector(wait_for, state="visible", timeout=60_000)
+    # every widget drawn (Voilà shows "Loading widget..." until it is)
+    page.get_by_text("Loading widget...").first.wait_for(state="detached", timeout=60_000)
     return page
 
 

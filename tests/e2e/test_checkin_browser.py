@@ -20,7 +20,7 @@ def steps_count(store_path) -> int:
 
 
 def choose_person(page, code: str, partner: str) -> None:
-    root = page.locator(".wk-root")
+    root = page.locator(".wk-root").first
     root.locator("select").select_option(label=code)
     root.get_by_role("button", name=f"Partner {partner}", exact=True).click()
     root.get_by_role("button", name="Start", exact=True).click()
@@ -32,8 +32,15 @@ def progress(page):
 
 def click_answer(page, label: str, total: int, now: int) -> None:
     """Click the choice starting with ``label`` on question ``now`` and wait for the next."""
+    from playwright.sync_api import expect
+
     expect_question(page, now, total)
-    page.locator(".wk-choice").get_by_role("button", name=re.compile(rf"^{re.escape(label)}\b")).click()
+    # the widget clears the last answer after it shows the new question: wait for that, or
+    # the click could land on the previous question's state and change nothing
+    expect(page.locator(".wk-choice button.mod-active")).to_have_count(0)
+    page.locator(".wk-choice").get_by_role(
+        "button", name=re.compile(rf"^{re.escape(label)}\b")
+    ).click()
     if now < total:
         expect_question(page, now + 1, total)
 
@@ -88,13 +95,15 @@ def test_projector_sizes_on_the_checkin_page(page, server, store_path, fresh_cod
         """() => {
         const px = (el) => parseFloat(getComputedStyle(el).fontSize);
         const texts = [...document.querySelectorAll(
-            '.jp-RenderedMarkdown p, .wk-root .wk-help, .wk-root .wk-progress, .wk-root .wk-question')]
+            '.jp-RenderedMarkdown p, .wk-root .wk-help, .wk-root .wk-progress, '
+            + '.wk-root .wk-question')]
             .filter((el) => el.offsetParent !== null && el.textContent.trim());
         const buttons = [...document.querySelectorAll('.wk-root button')]
             .filter((el) => el.offsetParent !== null);
         return {
             text: texts.map((el) => [el.className, px(el)]),
-            buttons: buttons.map((el) => [el.textContent.trim(), el.getBoundingClientRect().height]),
+            buttons: buttons.map(
+                (el) => [el.textContent.trim(), el.getBoundingClientRect().height]),
         };
     }"""
     )
@@ -106,13 +115,16 @@ def test_projector_sizes_on_the_checkin_page(page, server, store_path, fresh_cod
     assert not low_buttons, f"buttons under 44 px high: {low_buttons}"
 
 
-@pytest.mark.parametrize("notebook", ["00_start_here.ipynb", "10_checkin_before.ipynb",
-                                      "40_checkin_after.ipynb"])
+@pytest.mark.parametrize(
+    "notebook", ["00_start_here.ipynb", "10_checkin_before.ipynb", "40_checkin_after.ipynb"]
+)
 def test_no_horizontal_scrolling(page, server, notebook):
     open_notebook(page, server, notebook)
     for viewport in (SMALL, LARGE):  # one page load, both projector sizes
         page.set_viewport_size(viewport)
-        assert no_horizontal_scroll(page), (viewport, page.evaluate(
-            "[document.documentElement.scrollWidth, window.innerWidth]"))
+        assert no_horizontal_scroll(page), (
+            viewport,
+            page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]"),
+        )
         if viewport == SMALL:
             screenshot(page, notebook.removesuffix(".ipynb"))

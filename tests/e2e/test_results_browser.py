@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from workshop_kit.results import checkin_results, room_change
@@ -11,7 +9,7 @@ from workshop_kit.session import Session
 from workshop_kit.widgets.checkin import checkin_steps
 
 from .conftest import open_notebook, screenshot
-from .test_checkin_browser import choose_person, expect_question
+from .test_checkin_browser import choose_person, click_answer, expect_question
 
 pytestmark = pytest.mark.browser
 
@@ -32,13 +30,20 @@ def chart_sources(page) -> list[str]:
 
 
 def test_after_checkin_by_clicking_updates_the_room_chart(page, server, store_path):
+    from playwright.sync_api import expect
+
     with Session.open(store_path) as session:
         steps = checkin_steps(session)
         after = session.answers(phase="after")
         before = session.answers(phase="before")
     done_after = set(zip(after["couple_code"], after["partner"], strict=True))
-    code, partner = next(p for p in zip(before["couple_code"], before["partner"], strict=True)
-                         if p not in done_after)
+    code, partner = next(
+        p for p in zip(before["couple_code"], before["partner"], strict=True) if p not in done_after
+    )
+    with Session.open(store_path) as session:
+        given_flags = {
+            s.flag.id: session.flag(code, partner, s.flag.id) for s in steps if s.kind == "flag"
+        }
     n_before = room_n(store_path)
 
     open_notebook(page, server, "50_results.ipynb", wait_for=".jp-RenderedImage img")
@@ -49,10 +54,14 @@ def test_after_checkin_by_clicking_updates_the_room_chart(page, server, store_pa
     open_notebook(page, server, "40_checkin_after.ipynb")
     choose_person(page, code, partner)
     for number, step in enumerate(steps, start=1):
-        expect_question(page, number, len(steps))
-        label = FLAG_ANSWER[step.flag.id] if step.kind == "flag" else ANSWER[step.kind]
-        page.locator(".wk-choice").get_by_role("button", name=re.compile(rf"^{label}\b")).click()
-    page.wait_for_selector(".wk-ok", state="visible")
+        if step.kind == "flag" and given_flags[step.flag.id] is not None:
+            # asked once per person (consent at the first check-in): it shows; move on
+            expect_question(page, number, len(steps))
+            page.get_by_role("button", name="Next ▶").click()
+        else:
+            label = FLAG_ANSWER[step.flag.id] if step.kind == "flag" else ANSWER[step.kind]
+            click_answer(page, label, len(steps), number)
+    expect(page.get_by_text("Your answers are saved")).to_be_visible()
     screenshot(page, "40_checkin_after-done")
 
     with Session.open(store_path) as session:

@@ -21,7 +21,7 @@ TOPICS = {
     "Crashes": "A real process is killed with SIGKILL in the middle of its work; the store is "
     "then checked with `PRAGMA integrity_check` and every confirmed answer is looked up.",
     "Concurrency": "Several processes write and read one store at the same time (WAL mode, "
-    "30 s busy timeout); no answer is lost and no \"database is locked\" reaches a user.",
+    '30 s busy timeout); no answer is lost and no "database is locked" reaches a user.',
     "Bad input": "Each case must end in a clear `WorkshopKitError` (what, where, what is "
     "allowed) or a safe result; on error the store's logical content (a dump of every "
     "table) is the same before and after.",
@@ -55,7 +55,7 @@ class Ledger:
             "",
             "Written by the reliability suite (`tests/reliability/`) at the end of a full run;",
             "do not edit by hand. Regenerate with",
-            "`.venv/bin/python -m pytest tests/reliability -q -p no:randomly`.",
+            "`.venv/bin/python -m pytest tests/reliability -q`.",
             "",
             "## Outcome",
             "",

@@ -1,4 +1,4 @@
-"""Bad input: every case ends in a clear WorkshopKitError or a safe result; nothing changes on error.
+"""Bad input: each case ends in a clear WorkshopKitError or a safe result; nothing changes.
 
 One table of cases. Each case builds its input in ``tmp_path`` (nothing large is committed),
 runs one call of the kit and states what must happen: an error of a given class whose
@@ -353,7 +353,9 @@ def _(ctx):
     return import_file(ctx.session, ctx.csv(ctx.wide_rows(), delimiter="\t"))
 
 
-@case("csv-pipe-delimited", ImportRejected, ("forms.csv", "one single column", "comma or semicolon"))
+@case(
+    "csv-pipe-delimited", ImportRejected, ("forms.csv", "one single column", "comma or semicolon")
+)
 def _(ctx):
     return import_file(ctx.session, ctx.csv(ctx.wide_rows(), delimiter="|"))
 
@@ -577,7 +579,11 @@ def _(ctx):
     return import_file(ctx.session, ctx.xlsx(rows))
 
 
-@case("xlsx-date-in-number", ImportRejected, ("forms.xlsx", "row 2", "2026", "allowed a whole number from 1 to 5"))
+@case(
+    "xlsx-date-in-number",
+    ImportRejected,
+    ("forms.xlsx", "row 2", "2026", "allowed a whole number from 1 to 5"),
+)
 def _(ctx):
     import datetime
 

@@ -78,7 +78,7 @@ def test_four_writers_a_dashboard_and_the_cli_share_one_store(tmp_path, ledger):
             )
         )
     outputs = [(p, *p.communicate(timeout=300)) for p in [*writers, dashboard]]
-    for proc, out, err in outputs:
+    for proc, _out, err in outputs:
         assert proc.returncode == 0, err
         assert "locked" not in err.lower()
     for run in cli_runs:

@@ -117,8 +117,6 @@ def test_sigkill_during_an_import_lands_whole_or_not_at_all(tmp_path, ledger):
         conn.close()
         assert (answers, imports) in ((0, 0), (expected, 1))
         ledger.add("Crashes", "imports killed with SIGKILL (landed whole or not at all)")
-        if imports:
-            break
     with Session.open(path) as session:
         report = import_file(session, csv_path)  # running it again finishes the job
         assert len(session.answers()) == expected
@@ -161,3 +159,50 @@ def test_sigkill_during_an_export_can_simply_be_run_again(tmp_path, ledger, demo
         assert path.stat().st_size > 0
     pd.read_excel(next(p for p in written if p.suffix == ".xlsx"), sheet_name=None)
     ledger.add("Crashes", "exports run again after a kill and read back whole")
+
+
+@pytest.mark.slow
+def test_sigkill_during_a_pack_export_can_simply_be_run_again(tmp_path, ledger):
+    import subprocess
+    import sys
+
+    from pypdf import PdfReader
+
+    from workshop_kit.demo import build_demo
+
+    from .helpers import child_env, run_cli
+
+    store = tmp_path / "small.sqlite"
+    build_demo(store, couples=3, seed=3).close()
+    out = tmp_path / "packs"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "workshop_kit.cli",
+            "export",
+            str(store),
+            "--out",
+            str(out),
+            "--workers",
+            "1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=child_env(),
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(out.glob("*/*.pdf")):
+        time.sleep(0.1)  # kill once the first pack is on disk and the next is being drawn
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert integrity_ok(store)
+    ledger.add("Crashes", "pack exports killed with SIGKILL")
+    run = run_cli("export", store, "--out", out, "--workers", "1", timeout=300)
+    assert run.returncode == 0, run.stderr
+    pdfs = sorted(out.glob("*/*-take-home.pdf"))
+    assert len(pdfs) == 3
+    for pdf in pdfs:
+        assert len(PdfReader(pdf).pages) >= 3
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp") and not p.name.startswith(".")]
+    ledger.add("Crashes", "pack exports run again after a kill and read back whole")

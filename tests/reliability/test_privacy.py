@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workshop_kit.results import checkin_results, room_change, room_theme_means
@@ -30,19 +30,25 @@ def random_sessions(draw):
     """A random room: couples, who answered before/after, their answers, and k."""
     couples = draw(st.integers(2, 8))
     k = draw(st.integers(1, 5))
-    items = draw(st.lists(st.sampled_from(ITEMS), unique_by=lambda i: i.id, min_size=1,
-                          max_size=8))
+    items = draw(st.lists(st.sampled_from(ITEMS), unique_by=lambda i: i.id, min_size=1, max_size=8))
     answers = []
     for couple in range(couples):
         for partner in "AB":
             for phase in ("before", "after"):
                 if draw(st.booleans()):
                     for item in items:
-                        answers.append((couple, partner, phase, "checkin", item.id,
-                                        draw(st.integers(item.min, item.max))))
+                        answers.append(
+                            (
+                                couple,
+                                partner,
+                                phase,
+                                "checkin",
+                                item.id,
+                                draw(st.integers(item.min, item.max)),
+                            )
+                        )
                     if draw(st.booleans()):
-                        answers.append((couple, partner, phase, IOS, IOS,
-                                        draw(st.integers(1, 7))))
+                        answers.append((couple, partner, phase, IOS, IOS, draw(st.integers(1, 7))))
     return couples, k, answers
 
 
@@ -84,7 +90,7 @@ def _walk(node, k, path="summary"):
             _walk(value, k, f"{path}[{i}]")
 
 
-@PROPS
+@settings(PROPS, max_examples=12)
 @given(random_sessions())
 def test_no_room_output_ever_shows_a_group_under_k(ledger, tmp_path_factory, room):
     couples, k, answers = room
@@ -145,7 +151,7 @@ def test_each_take_home_pack_holds_one_couple_only(demo_session, tmp_path, ledge
     for code in codes:
         secrets[code] = f"Secret{code}Marker"
         save_note(demo_session, code, "A", f"Dear one, {secrets[code]} always.", shared=True)
-    checked = codes[:3]
+    checked = codes[:2]
     for code in checked:
         written = build_pack(demo_session, code, tmp_path / "packs")
         pdf = written[0]
@@ -159,20 +165,25 @@ def test_each_take_home_pack_holds_one_couple_only(demo_session, tmp_path, ledge
             assert other not in squashed, f"pack of {code} mentions couple {other}"
             assert secrets[other] not in squashed, f"pack of {code} holds a note of {other}"
         ledger.add("Privacy", "take-home packs scanned (PDF text) for other couples' data")
-        ledger.add("Privacy", "other couples' codes and notes looked for in each pack",
-                   2 * (len(codes) - 1))
+        ledger.add(
+            "Privacy",
+            "other couples' codes and notes looked for in each pack",
+            2 * (len(codes) - 1),
+        )
 
 
 # -- exports ------------------------------------------------------------------------------
-DANGEROUS = ["=1+2", "+1+2", "-1+2", "@SUM(A1)", "\t=1", "\r=1"]
+DANGEROUS = ["=1+2", "+1+2", "-1+2", "@SUM(A1)", "\t=1", "\r=1", "hi\r=1"]
 
 
-@pytest.mark.parametrize("start", DANGEROUS, ids=["eq", "plus", "minus", "at", "tab", "cr"])
+@pytest.mark.parametrize(
+    "start", DANGEROUS, ids=["eq", "plus", "minus", "at", "tab", "cr", "inner-cr"]
+)
 def test_free_text_in_csv_and_xlsx_exports_is_neutralised(tmp_path, start, ledger):
     from openpyxl import load_workbook
 
     from workshop_kit.appreciation import save_words
-    from workshop_kit.export.data import export_data
+    from workshop_kit.export.data import export_data, neutralise
 
     with Session.create(tmp_path / "s.sqlite", f"Title {start}", couples=3, seed=1) as s:
         # free text a person typed lands in the session facts and its resources
@@ -181,10 +192,7 @@ def test_free_text_in_csv_and_xlsx_exports_is_neutralised(tmp_path, start, ledge
         for code in s.couple_codes():
             for partner in "AB":
                 s.record_answer(code, partner, "before", "checkin", ITEMS[0].id, 3)
-                try:
-                    save_words(s, code, partner, ["kind"])
-                except Exception:  # words are checked by their own rules; not the point here
-                    pass
+                save_words(s, code, partner, ["kind"])
         written = export_data(s, tmp_path / "out")
     cells = 0
     for path in written:
@@ -202,8 +210,8 @@ def test_free_text_in_csv_and_xlsx_exports_is_neutralised(tmp_path, start, ledge
                         assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
                         if isinstance(cell.value, str):
                             assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r"))
-    text = "".join(p.read_text("utf-8-sig") for p in written if p.suffix == ".csv")
-    assert "'" + start.strip() in text or "'" + start in text, "the title was exported"
+    raw = "".join(p.read_bytes().decode("utf-8-sig") for p in written if p.suffix == ".csv")
+    assert f'"{neutralise(start + " workshop")}"' in raw or neutralise(start + " workshop") in raw
     ledger.case("Privacy", f"export neutralises text starting with {start!r}")
     ledger.add("Privacy", "exported cells checked for formula starts", cells)
 
@@ -257,8 +265,9 @@ def test_present_mode_listens_on_localhost_with_a_fresh_private_token(tmp_path, 
     assert HOST == "127.0.0.1" and "--Voila.ip=127.0.0.1" in command
     assert not any("token" in part.lower() for part in command), command
     assert not any("0.0.0.0" in part for part in command)
-    first, second = PresentServer(port=8866, notebooks=tmp_path), PresentServer(
-        port=8866, notebooks=tmp_path
+    first, second = (
+        PresentServer(port=8866, notebooks=tmp_path),
+        PresentServer(port=8866, notebooks=tmp_path),
     )
     assert first.token != second.token and len(first.token) >= 32
     assert f"token={first.token}" in first.url() and first.url().startswith("http://127.0.0.1:")

@@ -250,35 +250,39 @@ def checkin_notes(table: pd.DataFrame, what: str = "check-in") -> list[str]:
     >>> checkin_notes(t)[0].startswith("You took the check-in at the start")
     True
     """
-    before, after = _phase_status(table, "before"), _phase_status(table, "after")
-    notes = []
-    if before == "none" and after == "none":
+    status = {phase: _phase_status(table, phase) for phase in ("before", "after")}
+    shown = {phase: s in ("both", "one") for phase, s in status.items()}
+    if status["before"] == status["after"] == "none":
         return [
             f"We have no {what} answers from the two of you, so there is nothing to draw "
             "here. That is completely fine: taking part is always a choice."
         ]
-    if after == "none":
+    notes = []
+    if shown["before"] and status["after"] == "none":
         notes.append(
             f"You took the {what} at the start of the day only, so this shows where "
             'you began. There is no "after" to compare with, and that is fine.'
         )
-    if before == "none":
+    if shown["after"] and status["before"] == "none":
         notes.append(
             f"You took the {what} at the end of the day only, so there is no "
             '"before" to compare with; this shows where you finished.'
         )
-    for phase, status in (("before", before), ("after", after)):
-        if status == "one":
+    for phase in ("before", "after"):
+        if status[phase] == "one":
             notes.append(
                 f"Only one of you answered the {what} {PHASE_WORDS[phase]}, so the "
-                f'"{phase}" marks show that one set of answers, not the two of '
-                "you together."
+                f'"{phase}" marks show that one set of answers, not the two of you together.'
             )
-        elif status == "one_private":
+        elif status[phase] == "one_private":
             notes.append(
                 f"Only one of you answered the {what} {PHASE_WORDS[phase]}, and those "
-                'answers stay private, so there are no "' + phase + '" marks.'
+                f'answers stay private, so there are no "{phase}" marks.'
             )
+    if not any(shown.values()):
+        notes.append(
+            "So there is nothing to draw here, and that is fine: taking part is always a choice."
+        )
     return notes
 
 

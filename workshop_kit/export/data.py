@@ -324,7 +324,12 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     """One table as CSV: UTF-8 with a BOM (so spreadsheets read accents right), neutralised."""
     path = Path(path)
     safe = neutralise_frame(frame)
-    _replace_atomically(path, lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig"))
+    # CRLF line ends (RFC 4180) make the writer quote a bare carriage return inside a text
+    # cell too; with "\n" ends it was written raw and a spreadsheet began a new row there.
+    _replace_atomically(
+        path,
+        lambda tmp: safe.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\r\n"),
+    )
     return path
 
 

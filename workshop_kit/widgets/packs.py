@@ -49,7 +49,7 @@ class PacksWidget:
                 common.text("Take-home packs", "wk-question"),
                 w.HBox(
                     [self.paper, self.export_button],
-                    layout=w.Layout(flex_flow="row wrap", gap="12px", align_items="center"),
+                    layout=w.Layout(flex_flow="row wrap", align_items="center"),
                 ),
                 self.bar,
                 self.message,

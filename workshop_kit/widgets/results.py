@@ -6,7 +6,6 @@ their take-home pack; previewing them is a facilitator-only step, hidden by defa
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import ipywidgets as w
@@ -22,12 +21,9 @@ from . import common
 
 def exports_dir() -> Path:
     """Where saved charts and packs go: ``$WORKSHOP_KIT_EXPORTS``, else ``exports/``."""
-    env = os.environ.get("WORKSHOP_KIT_EXPORTS")
-    if env:
-        return Path(env)
-    from ..locations import sessions_dir
+    from ..locations import exports_dir as _exports_dir
 
-    return sessions_dir().parent / "exports"
+    return _exports_dir()
 
 
 def room_figure(session: Session, measure: str = "checkin") -> Figure:
@@ -71,7 +67,8 @@ class CoupleChartsWidget:
 
     def __init__(self, session: Session, out_dir: Path | str | None = None):
         self.session = session
-        self.out_dir = Path(out_dir) if out_dir else exports_dir()
+        # one folder per session, so `workshop-kit purge` can find this session's files
+        self.out_dir = Path(out_dir) if out_dir else exports_dir() / session.path.stem
         self.picker = w.Dropdown(options=session.couple_codes(), layout=w.Layout(width="240px"))
         self.save_button = common.button("Save this couple's charts", "primary")
         self.save_button.on_click(lambda _b: self.save())
