@@ -74,13 +74,22 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _raw_connect(path: Path) -> sqlite3.Connection:
+    """A connection that has not written anything yet (no journal-mode switch)."""
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def _configure(conn: sqlite3.Connection) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    return _configure(_raw_connect(path))
 
 
 def _owner_only(path: Path) -> None:
@@ -146,28 +155,26 @@ class Store:
             ) from exc
         if header != b"SQLite format 3\x00":
             raise StoreError(f"{str(path)!r} is not a session store (not an SQLite file)")
-        version = _check_readable(path)
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"the session store {str(path)!r} was written by a newer version of the kit "
-                f"(schema {version}; this kit reads up to {SCHEMA_VERSION}). "
-                "Update the kit to open it; the file was not changed."
-            )
         try:
-            conn = _connect(path)
-            store = cls(path, conn)
-            version = store.schema_version()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"the session store {str(path)!r} is damaged or unreadable: {exc}"
-            ) from exc
-        if version > SCHEMA_VERSION:
+            conn = _raw_connect(path)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the session store {str(path)!r}: {exc}") from exc
+        # The checks run on the one connection the store keeps, before it writes anything:
+        # a second, short-lived connection closing beside other processes' would tear down
+        # the shared WAL index they rely on.
+        try:
+            version = _check_readable(conn, path)
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the session store {str(path)!r} was written by a newer version of the "
+                    f"kit (schema {version}; this kit reads up to {SCHEMA_VERSION}). "
+                    "Update the kit to open it; the file was not changed."
+                )
+            _configure(conn)
+        except BaseException:
             conn.close()
-            raise StoreError(
-                f"the session store {str(path)!r} was written by a newer version of the kit "
-                f"(schema {version}; this kit reads up to {SCHEMA_VERSION}). "
-                "Update the kit to open it; the file was not changed."
-            )
+            raise
+        store = cls(path, conn)
         store._migrate()
         _owner_only(path)
         return store
@@ -218,7 +225,7 @@ class Store:
             )
 
 
-def _check_readable(path: Path) -> int:
+def _check_readable(probe: sqlite3.Connection, path: Path) -> int:
     """The schema version of a session file, checked (reading only) before anything writes.
 
     A file of another program (no ``meta`` table) or with a damaged page is refused here,
@@ -226,13 +233,6 @@ def _check_readable(path: Path) -> int:
     surface mid-workshop as a raw SQLite error.
     """
     try:
-        # Only reads; a read-write link (not mode=ro) so that, closing last, it removes the
-        # -wal and -shm files it needed instead of leaving them behind.
-        probe = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error as exc:
-        raise StoreError(f"cannot open the session store {str(path)!r}: {exc}") from exc
-    try:
-        probe.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         has_meta = probe.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
         ).fetchone()
@@ -253,8 +253,6 @@ def _check_readable(path: Path) -> int:
             f"the session store {str(path)!r} is damaged or unreadable ({exc}); restore it "
             "from a backup copy. The file was not changed."
         ) from exc
-    finally:
-        probe.close()
 
 
 def _statements(script: str) -> list[str]:

@@ -428,56 +428,72 @@ def room_summary_pages(
     measures: list[tuple[str, str, dict, tuple]],
     paper: str = "A4",
 ) -> list[Figure]:
-    """The room's before and after for the facilitator, k-suppressed, one measure a page.
+    """The room's before and after for the facilitator, k-suppressed.
 
-    ``change`` is :func:`workshop_kit.results.room_change`; ``measures`` lists
+    The first measure (the check-in themes) fills the first page; the one-line measures
+    (closeness circles, totals) share the second. ``change`` is
+    :func:`workshop_kit.results.room_change`; ``measures`` lists
     ``(measure id, name, subscale names, scale)``. No couple code, partner or note appears.
     """
     pages = []
     with chart_style("print"):
-        for number, (measure, name, names, scale) in enumerate(measures):
-            page = Page(paper)
-            page.text(
-                "Room summary" if number == 0 else f"Room summary: {name}",
-                size=22,
-                weight="bold",
+        first = Page(paper)
+        _room_header(first, "Room summary", session_title, session_date)
+        for row in received.itertuples():
+            first.text(
+                f"Check-ins {PHASE_WORDS[row.phase]}: {row.received} of {row.participants} people.",
+                size=11.5,
                 after=0.02,
             )
-            page.text(
-                f"{session_title}  ·  {long_date(session_date)}  ·  for the facilitator",
-                size=10,
-                colour=GREY,
-                after=0.2,
+        first.text(
+            f"Averages only. Any theme with fewer than {k} people who answered "
+            "both before and after is hidden, so no one can be picked out.",
+            size=11.5,
+            colour=GREY,
+            after=0.1,
+        )
+        _room_measure(first, change, measures[0], k, row_height=0.42)
+        pages.append(first)
+        if len(measures) > 1:
+            second = Page(paper)
+            _room_header(
+                second, "Room summary: closeness and satisfaction", session_title, session_date
             )
-            if number == 0:
-                for row in received.itertuples():
-                    page.text(
-                        f"Check-ins {PHASE_WORDS[row.phase]}: {row.received} of "
-                        f"{row.participants} people.",
-                        size=11.5,
-                        after=0.02,
-                    )
-                page.text(
-                    f"Averages only. Any theme with fewer than {k} people who answered "
-                    "both before and after is hidden, so no one can be picked out.",
-                    size=11.5,
-                    colour=GREY,
-                    after=0.2,
-                )
-            mine = change[change["measure"] == measure] if not change.empty else change
-            shown = mine[~mine["suppressed"].astype(bool)] if not mine.empty else mine
-            if shown.empty:
-                page.text(
-                    f"{name}: fewer than {k} people have answered before and after, "
-                    "so there is nothing to show.",
-                    size=12,
-                    colour=BLUE,
-                )
-            else:
-                rows = len(shown)
-                height = min(page.height - page.y - 1.9, 0.42 * rows + 1.4)
-                ax = page.axes(height, left=2.3, right=1.6)
-                room_before_after(mine, names, k, ax=ax, scale=scale, title=name)
+            for measure in measures[1:]:
+                _room_measure(second, change, measure, k, row_height=0.9)
+                second.space(0.3)
+            pages.append(second)
+        for page in pages:
             page.footer("Facilitator copy: aggregates only, safe to share with the room.")
-            pages.append(page.fig)
-    return pages
+    return [page.fig for page in pages]
+
+
+def _room_header(page: Page, title: str, session_title: str, session_date: str) -> None:
+    page.text(title, size=22, weight="bold", after=0.02)
+    page.text(
+        f"{session_title}  ·  {long_date(session_date)}  ·  for the facilitator",
+        size=10,
+        colour=GREY,
+        after=0.2,
+    )
+
+
+def _room_measure(
+    page: Page, change: pd.DataFrame, measure: tuple, k: int, row_height: float
+) -> None:
+    measure_id, name, names, scale = measure
+    mine = change[change["measure"] == measure_id] if not change.empty else change
+    shown = mine[~mine["suppressed"].astype(bool)] if not mine.empty else mine
+    if shown.empty:
+        page.heading(name, colour=BLUE)
+        page.text(
+            f"Fewer than {k} people have answered both before and after, so there is "
+            "nothing to show.",
+            size=12,
+        )
+        return
+    page.space(0.95)  # the chart's title and legend sit above its axes
+    height = min(page.height - page.y - 1.4, row_height * len(shown) + 0.4)
+    ax = page.axes(height, left=2.3, right=1.6)
+    room_before_after(mine, names, k, ax=ax, scale=scale, title=name)
+    page.space(0.55)  # the note under the axes
