@@ -25,6 +25,8 @@ PURE = [
     "exercises",
     "importers",
     "paper",
+    "outcomes",
+    "programme",
 ]
 
 

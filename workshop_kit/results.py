@@ -172,6 +172,17 @@ def room_theme_means(results: CheckinResults, k: int) -> pd.DataFrame:
     return tally.room_means(results.theme_scores, ["subscale", "phase"], "score", k)
 
 
+def session_theme_means(session: Session) -> pd.DataFrame:
+    """:func:`room_theme_means` of a session, scoring only the themes (for live views).
+
+    Equal to ``room_theme_means(checkin_results(session), session.k)`` without the
+    totals, reliability, change and agreement a live room view does not show.
+    """
+    answers = session.answers(instrument="checkin")
+    theme = scoring.subscale_scores(answers, session.content.instrument("checkin"))
+    return tally.room_means(theme, ["subscale", "phase"], "score", session.k)
+
+
 def room_change(results: CheckinResults, k: int) -> pd.DataFrame:
     """Room before/after per measure and subscale among participants with both, k-suppressed.
 

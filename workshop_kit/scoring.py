@@ -98,10 +98,10 @@ def instrument_totals(answers: pd.DataFrame, instrument: Instrument) -> pd.DataF
     [{'total': 12.0, 'follow_up': True}]
     """
     scores = subscale_scores(answers, instrument)
-    totals = scores.groupby(KEYS, as_index=False).agg(
-        total=("score", lambda s: s.sum() if s.notna().all() else np.nan)
-    )
-    bands = totals["total"].map(lambda t: band_for(t, instrument.cutoffs))
+    groups = [scores[key] for key in KEYS]
+    complete = scores["score"].notna().groupby(groups).all()
+    totals = scores["score"].groupby(groups).sum().where(complete).rename("total").reset_index()
+    bands = [band_for(t, instrument.cutoffs) for t in totals["total"]]
     totals["band"] = [b.name if b else None for b in bands]
     totals["follow_up"] = [bool(b and b.follow_up) for b in bands]
     return totals
@@ -258,26 +258,50 @@ def partner_agreement(answers: pd.DataFrame, instrument: Instrument) -> pd.DataF
     [{'agreement': 0.5, 'n_items': 2}]
     """
     threshold = instrument.positive_from
-    rows = []
+    items = _item_table(instrument)
     mine = answers[(answers["instrument"] == instrument.id) & answers["value"].notna()]
-    items = {item.id: (sub.id, item) for sub in instrument.subscales for item in sub.items}
-    mine = mine[mine["item_id"].isin(items)]
+    mine = mine[mine["item_id"].isin(items["item_id"])]
     wide = (
-        mine.pivot_table(
-            index=["couple_code", "phase", "item_id"], columns="partner", values="value"
-        )
+        mine.groupby(["couple_code", "phase", "item_id", "partner"])["value"]
+        .mean()
+        .unstack("partner")
         .reindex(columns=["A", "B"])
         .dropna()
+        .reset_index()
     )
-    for (code, phase, item_id), row in wide.iterrows():
-        sub_id, item = items[item_id]
-        both = item.score(row["A"]) >= threshold and item.score(row["B"]) >= threshold
-        rows.append((code, phase, sub_id, both))
-    frame = pd.DataFrame(rows, columns=["couple_code", "phase", "subscale", "positive"])
+    meta = wide[["item_id"]].merge(items, on="item_id", how="left")
+    reversed_ = meta["reversed"].to_numpy(dtype=bool)
+    mirror = (meta["lo"] + meta["hi"]).to_numpy(dtype=float)
+    scored = {}
+    for partner in ("A", "B"):
+        value = wide[partner].to_numpy(dtype=float)
+        scored[partner] = np.where(reversed_, mirror - value, value)
+    positive = (scored["A"] >= threshold) & (scored["B"] >= threshold)
+    frame = pd.DataFrame(
+        {
+            "couple_code": wide["couple_code"].to_numpy(),
+            "phase": wide["phase"].to_numpy(),
+            "subscale": meta["subscale"].to_numpy(),
+            # object when empty, as a frame built row by row would be
+            "positive": pd.Series(positive, dtype=object if wide.empty else bool),
+        }
+    )
     out = frame.groupby(["couple_code", "phase", "subscale"], as_index=False).agg(
         agreement=("positive", "mean"), n_items=("positive", "size")
     )
     return out
+
+
+def _item_table(instrument: Instrument) -> pd.DataFrame:
+    """One row per item: ``item_id, subscale, reversed, lo, hi``."""
+    return pd.DataFrame(
+        [
+            (item.id, sub.id, item.reversed, item.min, item.max)
+            for sub in instrument.subscales
+            for item in sub.items
+        ],
+        columns=["item_id", "subscale", "reversed", "lo", "hi"],
+    )
 
 
 def sample_reliability(
@@ -294,17 +318,30 @@ def sample_reliability(
     rel = instrument.reliability
     before = answers[(answers["instrument"] == instrument.id) & (answers["phase"] == "before")]
     # alpha is computed on scored values: reversed items mirrored
-    items = {item.id: item for item in instrument.items}
-    before = before[before["item_id"].isin(items)].copy()
-    before["value"] = [items[i].score(v) for i, v in zip(before["item_id"], before["value"])]
+    before = before[before["item_id"].isin([item.id for item in instrument.items])]
+    mirrors = {item.id: item.min + item.max for item in instrument.items if item.reversed}
+    values = before["value"].to_numpy(dtype=float)
+    if mirrors:
+        mirror = before["item_id"].map(mirrors).to_numpy(dtype=float)
+        values = np.where(np.isnan(mirror), values, mirror - values)
+    # one participants x items table for every subscale; who answered does not matter here
+    wide = (
+        before.assign(value=values)
+        .groupby(["couple_code", "partner", "item_id"])["value"]
+        .mean()
+        .unstack("item_id")
+        .reset_index(drop=True)
+    )
+    present = wide.notna()
+    before_scores = scores[scores["phase"] == "before"]
     rows = []
     subs = instrument.subscales or ()
     for sub in subs:
         ids = [i.id for i in sub.items]
-        table = before[before["item_id"].isin(ids)].pivot_table(
-            index=["couple_code", "partner"], columns="item_id", values="value"
-        )
-        sub_scores = scores[(scores["phase"] == "before") & (scores["subscale"] == sub.id)]["score"]
+        # as a pivot of this subscale alone: its answered items, participants with any
+        columns = [i for i in wide.columns if i in set(ids) and present[i].any()]
+        table = wide.loc[present[columns].any(axis=1).to_numpy(), columns]
+        sub_scores = before_scores[before_scores["subscale"] == sub.id]["score"]
         sd = float(sub_scores.std(ddof=1)) if sub_scores.notna().sum() > 1 else float("nan")
         if rel is not None and rel.method != "sample":
             r, source = rel.r, rel.source

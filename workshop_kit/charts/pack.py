@@ -407,7 +407,7 @@ def closeness_page(
                 )
                 page.space(0.25)
                 ax = total_against_cutoff(table, instrument, ax=page.axes(1.7, left=0.6))
-                ax.set_title("")
+                ax.set_title("", loc="left")
                 # room for a mark at either end of the range
                 ax.set_xlim(instrument.total_min - 0.6, instrument.total_max + 0.6)
         page.footer("These numbers describe one day. They can, and often do, change.")

@@ -58,6 +58,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=TABLES,
         help="the table written when --out is a .csv file (default scores)",
     )
+    p.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="also write the before/after outcome report (report.csv or report.xlsx); "
+        "see `workshop-kit outcomes`",
+    )
     p.set_defaults(func=run_pool)
 
 
@@ -98,8 +105,18 @@ def run_pool(args: argparse.Namespace) -> int:
     from ..export.data import write_pool
     from ..session import Session
 
+    if args.report is not None and args.report.suffix.lower() not in (".csv", ".xlsx"):
+        from ..errors import InputError
+
+        raise InputError(f"--report must end in .csv or .xlsx; not {args.report.name!r}")
     with ExitStack() as stack:
         sessions = [stack.enter_context(Session.open(path)) for path in args.stores]
         path = write_pool(sessions, args.out, table=args.table)
     print(f"Pooled {len(args.stores)} sessions into {path}")
+    if args.report is not None:
+        from ..programme import programme_report
+        from .outcomes import write_report
+
+        report = write_report(programme_report(args.stores), args.report)
+        print(f"Wrote the outcome report to {report}")
     return 0

@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import html
-import io
 import logging
 from datetime import datetime
 
 import ipywidgets as w
 from matplotlib.figure import Figure
 
-from ..charts.dashboard import received_bars, room_theme_bars
-from ..charts.style import chart_style
-from ..results import checkin_results, checkins_received, follow_up_list, room_theme_means
+from ..results import checkins_received, follow_up_list, session_theme_means
 from ..session import Session
 from . import common
+from .live_chart import LiveRoomChart, room_figure
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
@@ -44,16 +42,14 @@ def store_version(session: Session) -> tuple:
 
 def room_dashboard_figure(session: Session) -> Figure:
     """Check-ins received and the room's theme averages, projector style, k-suppressed."""
-    results = checkin_results(session)
-    means = room_theme_means(results, session.k)
-    names = {sub.id: sub.name for sub in session.content.instrument("checkin").subscales}
-    with chart_style("projector"):
-        fig = Figure(figsize=(12.8, 9.6))
-        grid = fig.add_gridspec(2, 1, height_ratios=[1, 6])
-        received_bars(checkins_received(session), ax=fig.add_subplot(grid[0]))
-        room_theme_bars(means, names, session.k, ax=fig.add_subplot(grid[1]))
-        fig.tight_layout()
-    return fig
+    return room_figure(
+        checkins_received(session), session_theme_means(session), theme_names(session), session.k
+    )
+
+
+def theme_names(session: Session) -> dict[str, str]:
+    """Theme id -> name, in the check-in's order."""
+    return {sub.id: sub.name for sub in session.content.instrument("checkin").subscales}
 
 
 class RoomDashboard:
@@ -81,6 +77,7 @@ class RoomDashboard:
         self.received = checkins_received(session)
         self.task: asyncio.Task | None = None
         self.errors = 0
+        self.painter = LiveRoomChart(theme_names(session), session.k)
 
         self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width="1280px"))
         self.status = common.text("", "wk-progress")
@@ -118,11 +115,10 @@ class RoomDashboard:
         version = store_version(self.session)
         if version == self.version and not force:
             return False
-        fig = room_dashboard_figure(self.session)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=80)
-        self.chart.value = buffer.getvalue()
+        # Only the room's theme means and the counts: the chart redraws what moved.
         self.received = checkins_received(self.session)
+        self.painter.k = self.session.k
+        self.chart.value = self.painter.png(self.received, session_theme_means(self.session))
         self.version = version
         common.set_text(
             self.status,

@@ -1,0 +1,159 @@
+"""The programme outcome report: known answers, and the same as each session's results."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workshop_kit.cli import main
+from workshop_kit.content import load_checkin
+from workshop_kit.demo import build_demo
+from workshop_kit.errors import InputError, StoreError
+from workshop_kit.outcomes import ALL_SESSIONS, ANSWER_COLUMNS, REPORT_COLUMNS, outcome_report
+from workshop_kit.programme import programme_report, read_pooled_answers
+from workshop_kit.results import checkin_results, room_change
+
+CONTENT = load_checkin()
+KEY = ["measure", "subscale"]
+
+
+def ios_rows(session_id: str, pairs: list[tuple[int, int]]) -> list[tuple]:
+    return [
+        (session_id, f"C{i}", "A", phase, "ios", "ios", float(value))
+        for i, (before, after) in enumerate(pairs)
+        for phase, value in (("before", before), ("after", after))
+    ]
+
+
+@pytest.fixture
+def tiny() -> pd.DataFrame:
+    """Two sessions, closeness circles only, worked by hand below."""
+    rows = ios_rows("S1", [(3, 5), (4, 4), (2, 5), (5, 6)]) + ios_rows("S2", [(4, 4), (2, 6)])
+    return pd.DataFrame(rows, columns=ANSWER_COLUMNS)
+
+
+def test_known_answers_on_a_tiny_pool(tiny):
+    report = outcome_report(tiny, CONTENT, k=2)
+    assert list(report.columns) == REPORT_COLUMNS
+    report = report.set_index("session_id")
+    s1 = report.loc["S1"]
+    # changes 2, 0, 3, 1: mean 1.5, SD sqrt(5/3); interval 1.5 ± 1.96·SD/2
+    assert s1["n"] == 4
+    assert s1["mean_before"] == pytest.approx(3.5) and s1["mean_after"] == pytest.approx(5.0)
+    half = 1.96 * math.sqrt(5 / 3) / 2
+    assert (s1["ci_low"], s1["ci_high"]) == pytest.approx((1.5 - half, 1.5 + half))
+    # S_diff = SD_before·√2·√(1 − .83) with SD_before = sqrt(5/3): 0.7528; changes of
+    # 2 and 3 are reliable (RCI 2.66 and 3.99), 0 and 1 are not (0 and 1.33)
+    assert (s1["improved"], s1["no_change"], s1["worsened"]) == (2, 2, 0)
+    s2 = report.loc["S2"]  # SD_before √2: S_diff 0.8246; a change of 4 is reliable, 0 not
+    assert s2["n"] == 2 and s2["worsened"] == 0
+    assert np.isnan(s2["improved"]) and np.isnan(s2["no_change"])  # counts of 1 < k
+    overall = report.loc[ALL_SESSIONS]
+    assert overall["scope"] == "overall" and overall["n"] == 6
+    assert overall["mean_change"] == pytest.approx(10 / 6)
+    assert overall["mean_before"] == pytest.approx(20 / 6)
+    assert (overall["improved"], overall["no_change"], overall["worsened"]) == (3, 3, 0)  # 2+1
+
+
+def test_the_k_rule_blanks_small_sessions_and_small_counts(tiny):
+    report = outcome_report(tiny, CONTENT, k=3).set_index("session_id")
+    s2 = report.loc["S2"]  # two people: only n is shown
+    assert s2["suppressed"] and s2["n"] == 2
+    assert all(np.isnan(s2[c]) for c in ("mean_before", "mean_change", "improved"))
+    s1 = report.loc["S1"]  # counts 2, 2, 0: both 2s blanked, the 0 shown
+    assert not s1["suppressed"] and s1["mean_change"] == pytest.approx(1.5)
+    assert np.isnan(s1["improved"]) and np.isnan(s1["no_change"]) and s1["worsened"] == 0
+    overall = report.loc[ALL_SESSIONS]  # 3, 3, 0: all shown
+    assert (overall["improved"], overall["no_change"], overall["worsened"]) == (3, 3, 0)
+
+
+def same_as_room_change(report: pd.DataFrame, session) -> None:
+    expected = room_change(checkin_results(session), session.k)
+    got = report[(report["scope"] == "session") & (report["session_id"] == session.session_id)]
+    got = got[expected.columns].sort_values(KEY).reset_index(drop=True)
+    expected = expected.sort_values(KEY).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+def test_one_session_matches_its_room_change(demo_session):
+    pooled = demo_session.answers().assign(session_id=demo_session.session_id)
+    report = outcome_report(pooled, demo_session.content, k=demo_session.k)
+    same_as_room_change(report, demo_session)
+    overall = report[report["scope"] == "overall"].drop(columns=["scope", "session_id"])
+    session = report[report["scope"] == "session"].drop(columns=["scope", "session_id"])
+    pd.testing.assert_frame_equal(overall.reset_index(drop=True), session.reset_index(drop=True))
+    # themes in the check-in's order, then the circles, then the CSI-4 total
+    themes = [s.id for s in demo_session.content.instrument("checkin").subscales]
+    assert list(overall["subscale"]) == [*themes, "ios", "csi4"]
+
+
+@pytest.fixture
+def stores(tmp_path):
+    sessions = [
+        build_demo(tmp_path / f"s{i}.sqlite", couples=couples, seed=seed)
+        for i, (couples, seed) in enumerate([(12, 7), (5, 2), (2, 4)])
+    ]
+    yield sessions
+    for s in sessions:
+        s.close()
+
+
+def test_each_pooled_session_matches_its_own_results_and_overall_adds_up(stores):
+    pooled = pd.concat(
+        [s.answers().assign(session_id=s.session_id) for s in stores], ignore_index=True
+    )
+    report = outcome_report(pooled, CONTENT, k=3)
+    for session in stores:
+        same_as_room_change(report, session)
+    per_session = report[report["scope"] == "session"].groupby(KEY)["n"].sum()
+    overall = report[report["scope"] == "overall"].set_index(KEY)["n"]
+    pd.testing.assert_series_equal(overall.sort_index(), per_session.sort_index())
+
+
+def test_reading_session_files_gives_the_latest_answers_of_each(stores):
+    code = stores[0].couple_codes()[3]
+    stores[0].record_answer(code, "A", "before", "checkin", "qt1", 1)  # a corrected answer
+    pooled = read_pooled_answers([s.path for s in stores])
+    expected = pd.concat(
+        [s.answers().assign(session_id=s.session_id) for s in stores], ignore_index=True
+    )
+    key = ["session_id", "couple_code", "partner", "phase", "instrument", "item_id"]
+    got = pooled.astype({c: str for c in key}).sort_values(key).reset_index(drop=True)
+    want = expected[[*key, "value"]].sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got[[*key, "value"]], want)
+    report = programme_report([s.path for s in stores], workers=2)
+    for session in stores:
+        same_as_room_change(report, session)
+
+
+def test_bad_files_and_tables_are_refused_by_name(stores, tmp_path):
+    not_a_store = tmp_path / "notes.sqlite"
+    not_a_store.write_text("hello")
+    with pytest.raises(StoreError, match=r"notes\.sqlite"):
+        read_pooled_answers([stores[0].path, not_a_store])
+    with pytest.raises(InputError, match="given twice"):
+        read_pooled_answers([stores[0].path, stores[0].path])
+    table = stores[0].answers().assign(session_id="S")
+    with pytest.raises(InputError, match=r"'phase'.*'during'"):
+        outcome_report(table.assign(phase="during"), CONTENT)
+    with pytest.raises(InputError, match="missing \\['session_id'\\]"):
+        outcome_report(table.drop(columns="session_id"), CONTENT)
+
+
+def test_outcomes_command_writes_the_report_and_pool_can_too(stores, tmp_path, capsys):
+    paths = [str(s.path) for s in stores]
+    out = tmp_path / "report.csv"
+    assert main(["outcomes", *paths, "--out", str(out)]) == 0
+    written = pd.read_csv(out, encoding="utf-8-sig")
+    assert list(written.columns) == REPORT_COLUMNS
+    assert set(written["session_id"]) == {ALL_SESSIONS, *(s.session_id for s in stores)}
+    assert main(["outcomes", *paths, "--out", str(tmp_path / "report.txt")]) == 2
+    assert not (tmp_path / "report.txt").exists()
+    pooled, report = tmp_path / "pooled.csv", tmp_path / "pooled-report.xlsx"
+    assert main(["pool", *paths, "--out", str(pooled), "--report", str(report)]) == 0
+    assert pooled.exists() and report.exists()
+    assert main(["pool", *paths, "--out", str(tmp_path / "p2.csv"), "--report", "r.doc"]) == 2
+    assert not (tmp_path / "p2.csv").exists()
