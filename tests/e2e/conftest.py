@@ -48,7 +48,7 @@ def chromium_path() -> str:
     return os.environ.get("WORKSHOP_KIT_CHROMIUM", "/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     path = chromium_path()
     if not (os.path.isfile(path) and os.access(path, os.X_OK)) and not shutil.which(path):
@@ -67,12 +67,12 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def e2e_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("e2e")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def store_path(e2e_dir) -> Path:
     """A fresh demo session, plus two couples who have not answered anything yet."""
     path = e2e_dir / "sessions" / "e2e-demo.sqlite"
@@ -83,7 +83,7 @@ def store_path(e2e_dir) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def fresh_codes(store_path) -> list[str]:
     """Codes of the couples with no answers yet (the browser tests take them)."""
     with Session.open(store_path) as session:
@@ -91,7 +91,7 @@ def fresh_codes(store_path) -> list[str]:
         return [c for c in session.couple_codes() if c not in answered]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def server(browser, e2e_dir, store_path):
     """The present-mode server for this run (started after the browser is known to exist)."""
     env = {
