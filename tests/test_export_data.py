@@ -133,7 +133,8 @@ def test_cli_export_refuses_bad_input_and_writes_files(demo_session, tmp_path):
     # without --data-only the command writes take-home packs (tests/test_packs.py)
     result = subprocess.run(
         [*cli, "export", str(demo_session.path), "--out", str(out), "--workers", "0"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2 and "--workers must be at least 1" in result.stderr
     assert not out.exists()

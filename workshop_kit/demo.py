@@ -53,8 +53,9 @@ def populate_checkin(session: Session, rng: random.Random) -> None:
                         if rng.random() < 0.03:
                             value = None
                         else:
-                            raw = _clip(level + theme_bias[sub.id] + rng.gauss(0, 0.55),
-                                        item.min, item.max)
+                            raw = _clip(
+                                level + theme_bias[sub.id] + rng.gauss(0, 0.55), item.min, item.max
+                            )
                             value = item.score(raw)  # reversed items are answered mirrored
                         answers.append(Answer(code, partner, phase, "checkin", item.id, value))
                 ios_value = _clip(1 + (level - 1) * 1.5 + rng.gauss(0, 0.7), ios.min, ios.max)
@@ -73,16 +74,30 @@ def populate_checkin(session: Session, rng: random.Random) -> None:
 
 def populate_support(session: Session, rng: random.Random) -> None:
     """Example local resources for the "where to find support" page."""
-    session.set_support_resources([
-        {"name": "Your family doctor (GP)", "contact": "Ask at your usual surgery",
-         "note": "A good first step for stress, low mood or worries about your health."},
-        {"name": "Relationship counselling service (example)", "contact": "0800 000 000",
-         "note": "Counselling for couples and individuals; the facilitator sets the local one."},
-        {"name": "Domestic abuse helpline (example)", "contact": "0808 000 000 (24 hours)",
-         "note": "Free, confidential, any time of day or night."},
-        {"name": "Emergency services", "contact": "999 / 112",
-         "note": "If anyone is in immediate danger."},
-    ])
+    session.set_support_resources(
+        [
+            {
+                "name": "Your family doctor (GP)",
+                "contact": "Ask at your usual surgery",
+                "note": "A good first step for stress, low mood or worries about your health.",
+            },
+            {
+                "name": "Relationship counselling service (example)",
+                "contact": "0800 000 000",
+                "note": "Counselling for couples and for each of you; set the local one.",
+            },
+            {
+                "name": "Domestic abuse helpline (example)",
+                "contact": "0808 000 000 (24 hours)",
+                "note": "Free, confidential, any time of day or night.",
+            },
+            {
+                "name": "Emergency services",
+                "contact": "999 / 112",
+                "note": "If anyone is in immediate danger.",
+            },
+        ]
+    )
 
 
 # Every module appends its step here, in the order a workshop day runs.
@@ -92,8 +107,9 @@ DEMO_STEPS.append(populate_values)
 DEMO_STEPS.append(populate_appreciation)
 
 
-def build_demo(path: Path | str, couples: int = 12, seed: int = 7,
-               title: str = "Demo workshop: Growing closer") -> Session:
+def build_demo(
+    path: Path | str, couples: int = 12, seed: int = 7, title: str = "Demo workshop: Growing closer"
+) -> Session:
     """Create a demo session at ``path`` with ``couples`` couples, seeded for repeatability."""
     session = Session.create(path, title=title, date="2026-11-21", couples=couples, seed=seed)
     rng = random.Random(seed)

@@ -38,8 +38,9 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def checkin_section(session: Session) -> dict[str, Any]:
     results = checkin_results_mod.checkin_results(session)
     k = session.k
-    reliability = results.reliability[["measure", "subscale", "reliability", "sd", "n", "source",
-                                       "warning"]]
+    reliability = results.reliability[
+        ["measure", "subscale", "reliability", "sd", "n", "source", "warning"]
+    ]
     return {
         "received": records(checkin_results_mod.checkins_received(session)),
         "theme_means": records(checkin_results_mod.room_theme_means(results, k)),

@@ -38,10 +38,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="write the data tables only, no take-home packs",
     )
-    p.add_argument("--paper", default="A4", choices=["A4", "Letter"],
-                   help="page size of the take-home packs (default A4)")
-    p.add_argument("--workers", type=int, default=None,
-                   help="processes for the packs (default: one per core when that helps)")
+    p.add_argument(
+        "--paper",
+        default="A4",
+        choices=["A4", "Letter"],
+        help="page size of the take-home packs (default A4)",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes for the packs (default: one per core when that helps)",
+    )
     p.set_defaults(func=run_export)
 
     p = sub.add_parser(
@@ -92,10 +100,17 @@ def run_packs(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise InputError(f"--workers must be at least 1; not {args.workers}")
     with Session.open(args.store) as session:
-        result = build_all_packs(session, args.out, paper=args.paper, workers=args.workers,
-                                 progress=text_progress(sys.stderr))
-    print(f"Wrote {len(result.packs)} take-home packs ({args.paper}) to {args.out}, "
-          f"and the room summary {result.room_summary.name}")
+        result = build_all_packs(
+            session,
+            args.out,
+            paper=args.paper,
+            workers=args.workers,
+            progress=text_progress(sys.stderr),
+        )
+    print(
+        f"Wrote {len(result.packs)} take-home packs ({args.paper}) to {args.out}, "
+        f"and the room summary {result.room_summary.name}"
+    )
     return 0
 
 
