@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
+from workshop_kit.charts.style import PROJECTOR_FIGSIZE
 from workshop_kit.charts.values import (
     couple_values_figure,
     couple_values_page,
@@ -56,7 +57,7 @@ def test_room_chart_never_labels_a_value_with_fewer_than_k_people(demo_session, 
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels and not few & set(labels)
     assert "Other (smaller groups)" in labels
-    assert fig.get_size_inches().tolist() == [12.8, 7.2]
+    assert fig.get_size_inches().tolist() == list(PROJECTOR_FIGSIZE)
 
 
 def test_room_chart_caps_the_number_of_bars(deck):

@@ -71,6 +71,8 @@ def room_words_cloud(
     """
     ax = get_ax(ax)
     fig = ax.get_figure()
+    # the cloud sizes its words to the axes as they are now: no layout engine may move them
+    fig.set_layout_engine("none")
     ax.set_axis_off()
     ax.set_title(title, loc="left")
     if words.empty:
@@ -84,12 +86,12 @@ def room_words_cloud(
     width_pt, height_pt = box.width * fw * 72, box.height * fh * 72
     words = words.sort_values(["participants", "word"], ascending=[False, True])
     big, small = 110.0, 40.0
-    for _ in range(12):  # shrink until every row fits the height
+    for _ in range(20):  # shrink until every row fits the height
         rows, gap = _cloud_rows(words, width_pt * 0.96, big, small)
         height = sum(max(size for *_, size, _w in row) * 1.35 for row in rows)
         if height <= height_pt * 0.92:
             break
-        big, small = big * 0.9, max(18.0, small * 0.92)
+        big, small = big * 0.9, max(14.0, small * 0.92)
     y = 1 - (1 - height / height_pt) / 2
     colour = 0
     for row in rows:
@@ -118,7 +120,7 @@ def room_words_cloud(
     ax.text(
         0.0,
         -0.02,
-        f"Bigger words were given by more people. Only words given by at "
+        f"Bigger words were given by more people.\nOnly words given by at "
         f"least {k} people are shown.",
         transform=ax.transAxes,
         ha="left",

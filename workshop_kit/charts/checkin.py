@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from matplotlib.transforms import blended_transform_factory
 
 from .style import (
     GREY,
@@ -184,7 +185,7 @@ def room_before_after(
     """Room means before and after per theme, with the 95% interval of the change.
 
     ``change`` is :func:`workshop_kit.results.room_change` for one measure. Suppressed
-    themes (fewer than ``k`` people with both answers) are listed, not drawn.
+    themes (fewer than ``k`` with both answers) are listed, not drawn.
     """
     ax = get_ax(ax)
     order = [s for s in names if s in set(change["subscale"])]
@@ -214,7 +215,7 @@ def room_before_after(
         ax.text(
             scale[1] + 0.04 * (scale[1] - scale[0]),
             yi,
-            f"{row['mean_change']:+.2f}  ({row['ci_low']:+.2f} to {row['ci_high']:+.2f})",
+            f"{row['mean_change']:+.2f} ± {(row['ci_high'] - row['ci_low']) / 2:.2f}",
             va="center",
             ha="left",
             fontsize="small",
@@ -229,20 +230,22 @@ def room_before_after(
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2)
     ax.set_title(title, loc="left", pad=48)
     lo_n, hi_n = int(data["n"].min()), int(data["n"].max())
-    n_text = f"n = {lo_n}{'' if lo_n == hi_n else f'–{hi_n}'} people with both answers"
+    n_text = f"n = {lo_n}{'' if lo_n == hi_n else f'–{hi_n}'} with both answers"
     hidden = [names[s] for s in table.index[table["suppressed"].astype(bool)]]
-    note = f"Change and its 95% interval on the right.  {n_text}."
+    note = f"Right: change ± 95% interval.  {n_text}."
     if hidden:
         note += f"  Hidden (fewer than {k} people): {', '.join(hidden)}."
+    # from the figure's left edge: the theme names take the axes' left part
+    where = blended_transform_factory(ax.figure.transFigure, ax.transAxes)
     ax.annotate(
         note,
-        xy=(0, 0),
-        xycoords="axes fraction",
+        xy=(0.02, 0),
+        xycoords=where,
         xytext=(0, -2.6),
         textcoords="offset fontsize",
         ha="left",
         va="top",
-        fontsize="x-small",
+        fontsize="small",
         color=GREY,
     )
     return ax

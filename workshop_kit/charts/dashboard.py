@@ -54,7 +54,7 @@ def room_theme_bars(
     k: int,
     ax=None,
     scale: tuple[int, int] = (1, 5),
-    title: str = "The room so far, theme by theme",
+    title: str = "The room so far",
 ):
     """Room mean per theme for each phase so far, as horizontal bars (k-suppressed).
 
@@ -116,7 +116,7 @@ def room_theme_bars(
     ax.set_xlim(lo, hi + 1.25)
     ax.set_xticks(range(lo, hi + 1))
     ax.spines["bottom"].set_bounds(lo, hi)
-    ax.set_xlabel(f"Room average ({lo} = not true for us, {hi} = very true for us)")
+    ax.set_xlabel(f"Room average: {lo} = not true, {hi} = very true")
     ax.xaxis.grid(True, color=LIGHT_GREY, zorder=0)
     ax.set_axisbelow(True)
     ax.set_title(title, loc="left")

@@ -13,6 +13,7 @@ import textwrap
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
+from matplotlib.transforms import blended_transform_factory
 
 from .. import exercises as ex
 from ..errors import one_of
@@ -83,17 +84,18 @@ def room_rituals(
         else f"Fewer than {k} couples have made a plan so far."
     )
     ax.set_title(title, loc="left", pad=16)
-    ax.text(
-        0,
-        -0.14,
-        f"{made}  Rituals chosen by fewer than {k} couples are grouped as "
+    ax.annotate(
+        f"{made}\nRituals chosen by fewer than {k} couples are grouped as\n"
         '"Other rituals" or left out, so no couple can be picked out.',
-        transform=ax.transAxes,
+        xy=(0.02, 0),
+        # from the figure's left edge: the ritual names take the axes' left part
+        xycoords=blended_transform_factory(ax.figure.transFigure, ax.transAxes),
+        xytext=(0, -3.2),
+        textcoords="offset fontsize",
         ha="left",
         va="top",
-        fontsize="x-small",
+        fontsize="small",
         color=GREY,
-        wrap=True,
     )
     return ax
 

@@ -32,21 +32,28 @@ PHASE_MARKERS = {"before": "o", "after": "D"}
 PARTNER_COLOURS = {"A": BLUE, "B": VERMILLION, "couple": GREEN}
 PARTNER_MARKERS = {"A": "o", "B": "s", "couple": "D"}
 
+# Projector figures are at most this wide (inches), so their type stays large on screen.
+PROJECTOR_FIGSIZE = (11.0, 6.6)
+
 STYLES = {
     "projector": {
-        "font.size": 20,
-        "axes.titlesize": 26,
+        # Sized for an 11-inch-wide figure shown about 960 px wide at 1024 x 768: a 21 pt
+        # tick label lands near 25 px on the screen, readable from the back of a room.
+        "font.size": 22,
+        "axes.titlesize": 28,
         "axes.titleweight": "bold",
-        "axes.labelsize": 20,
-        "xtick.labelsize": 18,
-        "ytick.labelsize": 18,
-        "legend.fontsize": 18,
-        "figure.titlesize": 28,
+        "axes.labelsize": 22,
+        "xtick.labelsize": 21,
+        "ytick.labelsize": 21,
+        "legend.fontsize": 21,
+        "figure.titlesize": 30,
+        # large type needs the layout engine to keep labels inside the picture
+        "figure.constrained_layout.use": True,
         "lines.linewidth": 3.5,
         "lines.markersize": 14,
         "figure.dpi": 80,
         "savefig.dpi": 100,
-        "figure.figsize": (12.8, 7.2),
+        "figure.figsize": PROJECTOR_FIGSIZE,
     },
     "print": {
         "font.size": 10,

@@ -23,6 +23,7 @@ from .style import (
     GREY,
     INK,
     LIGHT_GREY,
+    PROJECTOR_FIGSIZE,
     VERMILLION,
     chart_style,
     empty_message,
@@ -45,7 +46,7 @@ def room_values_chart(
     is labelled with its points and the number of people who ranked it; a note under the
     chart says that values chosen by fewer than ``k`` people are folded into "Other".
     """
-    ax = get_ax(ax, figsize=(12.8, 7.2))
+    ax = get_ax(ax, figsize=PROJECTOR_FIGSIZE)
     if points.empty:
         return empty_message(
             ax, f"Not enough top-5 choices yet: each value needs at least {k} people."
@@ -75,12 +76,12 @@ def room_values_chart(
         )
     ax.set_yticks(rows, labels)
     ax.set_xlim(0, most * 1.3)
-    ax.set_xlabel("Points: 5 for a first place, 4 for a second … 1 for a fifth")
+    ax.set_xlabel("Points: 5 for a 1st place … 1 for a 5th")
     ax.spines["left"].set_visible(False)
     ax.tick_params(axis="y", length=0)
     ax.set_title(title, loc="left")
     note = (
-        f"Values ranked by fewer than {k} people are folded into “{OTHER}”, "
+        f"Values ranked by fewer than {k} people are folded into “{OTHER}”,\n"
         "so no one's choice can be picked out."
     )
     hidden = len(points) - len(other) - len(values)
@@ -88,7 +89,17 @@ def room_values_chart(
         note += f"\nShowing the {len(values)} highest; {hidden} more values not shown."
     # the note starts at the figure's left edge: the value names take the axes' left part
     where = blended_transform_factory(ax.figure.transFigure, ax.transAxes)
-    ax.text(0.02, -0.15, note, transform=where, ha="left", va="top", fontsize="small", color=GREY)
+    ax.annotate(
+        note,
+        xy=(0.02, 0),
+        xycoords=where,
+        xytext=(0, -3.4),
+        textcoords="offset fontsize",
+        ha="left",
+        va="top",
+        fontsize="small",
+        color=GREY,
+    )
     return ax
 
 
@@ -96,9 +107,8 @@ def room_values_figure(session: Session, deck: Deck | None = None, top: int = 10
     """The room's values chart for the projector (k-folded with the session's ``k``)."""
     points, _piles = room_values(session, deck or load_deck())
     with chart_style("projector"):
-        fig = Figure(figsize=(12.8, 7.2))
+        fig = Figure(figsize=PROJECTOR_FIGSIZE, layout="constrained")
         room_values_chart(points, session.k, ax=fig.add_subplot(), top=top)
-        fig.tight_layout()
     return fig
 
 

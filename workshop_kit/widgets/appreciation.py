@@ -554,8 +554,6 @@ class RoomWordsView:
         with chart_style("projector"):
             fig = Figure()
             draw(words, self.session.k, ax=fig.add_subplot())
-            if self.style_picker.value == "bars":
-                fig.tight_layout()
             buffer = io.BytesIO()
             fig.savefig(buffer, format="png")
         self.image.value = buffer.getvalue()

@@ -25,8 +25,8 @@ from PIL import Image
 from ..charts.dashboard import received_bars, room_theme_bars
 from ..charts.style import chart_style
 
-FIGSIZE = (12.8, 9.6)
-DPI = 80  # 1024 x 768 pixels, the projector's usual size
+FIGSIZE = (11.0, 8.25)
+DPI = 93  # about 1024 x 768 pixels, the projector's usual size
 # zlib level 1: about twice as fast to encode as the default, a somewhat larger file,
 # which costs nothing on the kernel's local connection to the page.
 PNG_COMPRESS_LEVEL = 1
@@ -41,7 +41,7 @@ def room_figure(
     :func:`workshop_kit.results.session_theme_means` (k-suppressed).
     """
     with chart_style("projector"):
-        fig = Figure(figsize=FIGSIZE, dpi=DPI)
+        fig = Figure(figsize=FIGSIZE, dpi=DPI, layout="none")
         grid = fig.add_gridspec(2, 1, height_ratios=[1, 6])
         received_bars(received, ax=fig.add_subplot(grid[0]))
         room_theme_bars(means, names, k, ax=fig.add_subplot(grid[1]))

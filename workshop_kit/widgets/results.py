@@ -12,7 +12,7 @@ import ipywidgets as w
 from matplotlib.figure import Figure
 
 from ..charts.checkin import room_before_after
-from ..charts.style import chart_style
+from ..charts.style import PROJECTOR_FIGSIZE, chart_style
 from ..errors import WorkshopKitError
 from ..results import checkin_results, room_change
 from ..session import Session
@@ -38,13 +38,16 @@ def room_figure(session: Session, measure: str = "checkin") -> Figure:
     inst = session.content.instrument(measure)
     if measure == "checkin":
         names = {s.id: s.name for s in inst.subscales}
-        scale, height = (1, 5), 8.4
+        scale, height = (1, 5), 8.0
     else:
-        names = {measure: inst.name}
+        names = {measure: "The room"}  # the title names the measure
         scale = (inst.min, inst.max) if inst.kind == "picture" else (inst.total_min, inst.total_max)
         height = 4.2
     with chart_style("projector"):
-        fig = Figure(figsize=(12.8, height))
+        fig = Figure(figsize=(PROJECTOR_FIGSIZE[0], height), layout="none")
+        # fixed margins: room for the theme names on the left and the change on the right
+        left = 0.38 if measure == "checkin" else 0.22
+        fig.subplots_adjust(left=left, right=0.83, top=1 - 1.6 / height, bottom=0.95 / height)
         ax = fig.add_subplot()
         mine = change[change["measure"] == measure] if not change.empty else change
         if mine.empty:
@@ -56,9 +59,10 @@ def room_figure(session: Session, measure: str = "checkin") -> Figure:
                 session.k,
                 ax=ax,
                 scale=scale,
-                title=f"The room, before and after: {inst.name}",
+                title="The room, before and after"
+                if measure == "checkin"
+                else f"{inst.name}, before and after",
             )
-        fig.tight_layout()
     return fig
 
 
