@@ -244,7 +244,6 @@ class CheckinWidget:
                 self.picture.layout.display = "none"
         finally:
             self._updating = False
-        self.skip_button.disabled = step.kind == "flag"
         self.back_button.disabled = self.index == 0
         self.view.children = (self.view.children[0], self.question_screen)
 
@@ -283,6 +282,7 @@ class CheckinWidget:
     def skip(self) -> None:
         """Record the current item as skipped (never counted as zero) and move on."""
         step = self.steps[self.index]
+        # a skipped yes/no question records nothing: consent stays "no", no follow-up asked
         if step.kind != "flag":
             inst_id, item_id = step.key
             self.session.record_answer(

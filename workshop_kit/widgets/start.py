@@ -28,6 +28,36 @@ def codes_table(session: Session) -> str:
     )
 
 
+def parse_resources(text: str) -> list[dict[str, str]]:
+    r"""Support resources typed one per line as ``name | contact | note``.
+
+    >>> for row in parse_resources("Counselling service | 0800 000 000 | for couples\n\nGP"):
+    ...     print(row)
+    {'name': 'Counselling service', 'contact': '0800 000 000', 'note': 'for couples'}
+    {'name': 'GP', 'contact': '', 'note': ''}
+    """
+    resources = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) > 3 or not parts[0]:
+            raise WorkshopKitError(
+                f"support line {number} must be 'name | contact | note' (contact and note "
+                f"may be left out); not {line.strip()!r}"
+            )
+        parts += [""] * (3 - len(parts))
+        resources.append(dict(zip(("name", "contact", "note"), parts)))
+    return resources
+
+
+def resources_text(resources: list[dict[str, str]]) -> str:
+    return "\n".join(
+        " | ".join(r.get(key, "") for key in ("name", "contact", "note")).rstrip(" |")
+        for r in resources
+    )
+
+
 class StartWidget:
     """Create or open the session every other notebook works on."""
 
@@ -45,6 +75,26 @@ class StartWidget:
         self.open_button.on_click(lambda _b: self.open())
         self.message = common.text("")
         self.codes = w.HTML()
+        self.resources = w.Textarea(
+            placeholder="One per line:  name | phone or address | a short note",
+            layout=w.Layout(width="100%", height="160px"),
+        )
+        self.save_resources_button = common.button("Save support list", width="260px")
+        self.save_resources_button.on_click(lambda _b: self.save_resources())
+        self.resources_message = common.text("")
+        self.resources_box = w.VBox(
+            [
+                common.text("Where to find support", "wk-question"),
+                common.text(
+                    "Local places couples can turn to. They are printed on the last page of "
+                    "every take-home pack."
+                ),
+                self.resources,
+                self.save_resources_button,
+                self.resources_message,
+            ]
+        )
+        self.resources_box.layout.display = "none"
         self.view = common.root(
             [
                 common.text("Start here", "wk-title"),
@@ -60,6 +110,7 @@ class StartWidget:
                 self.open_button,
                 self.message,
                 self.codes,
+                self.resources_box,
             ]
         )
 
@@ -111,8 +162,22 @@ class StartWidget:
             "wk-ok",
         )
         self.codes.value = codes_table(session)
+        self.resources.value = resources_text(session.support_resources)
+        self.resources_box.layout.display = ""
         self.existing.options = self._existing()
         return session
+
+    def save_resources(self) -> None:
+        """Save the support list typed in the box for the current session."""
+        if self.session is None:
+            return
+        try:
+            self.session.set_support_resources(parse_resources(self.resources.value))
+        except WorkshopKitError as exc:
+            common.set_text(self.resources_message, str(exc), "wk-error")
+            return
+        count = len(self.session.support_resources)
+        common.set_text(self.resources_message, f"Saved {count} places to find support.", "wk-ok")
 
     def _ipython_display_(self):
         from IPython.display import display
