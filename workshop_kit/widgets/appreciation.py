@@ -108,12 +108,17 @@ class RoundRunner:
         self.plan = ap.RoundPlan(self.content.prompts(kind), clock)  # checks ``kind``
 
         self.kind_picker = w.Dropdown(
-            options=[("Every kind, in order", None)] + [(k.name, k.id) for k in self.content.kinds],
-            value=kind,
+            # "all" rather than None: a Dropdown shows a None value as an empty box
+            options=[("Every kind, in order", "all")]
+            + [(k.name, k.id) for k in self.content.kinds],
+            value=kind or "all",
             description="Prompts",
             layout=w.Layout(width="520px"),
         )
-        self.kind_picker.observe(lambda change: self.choose_kind(change["new"]), names="value")
+        self.kind_picker.observe(
+            lambda change: self.choose_kind(None if change["new"] == "all" else change["new"]),
+            names="value",
+        )
         self.heading = w.HTML()
         self.prompt_html = w.HTML(layout=w.Layout(width="100%"))
         self.clock_html = w.HTML(layout=w.Layout(width="100%"))
