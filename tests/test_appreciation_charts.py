@@ -127,7 +127,7 @@ def test_card_holds_shared_notes_only_of_this_couple(session, couple):
     assert "Private" not in words and "Another couple" not in words
     headings = [t.get_text() for t in _texts(fig, "card-heading")]
     assert headings == ["From Partner A to Partner B", "From Partner B to Partner A"]
-    assert tuple(fig.get_size_inches()) == pytest.approx((8.27, 11.69))
+    assert tuple(fig.get_size_inches()) == pytest.approx((210 / 25.4, 297 / 25.4))  # exact A4
     assert _texts(fig, "card-closing")
 
 

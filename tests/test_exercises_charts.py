@@ -8,8 +8,8 @@ import pytest
 from matplotlib.text import Text
 
 from workshop_kit import exercises as ex
-from workshop_kit.charts.exercises import PAPER_SIZES, next_steps_figure, room_rituals
-from workshop_kit.charts.style import chart_style
+from workshop_kit.charts.exercises import next_steps_figure, room_rituals
+from workshop_kit.charts.style import PAPER_SIZES, chart_style
 from workshop_kit.errors import InputError
 
 
@@ -101,7 +101,7 @@ def test_next_steps_without_a_plan_offers_ideas_from_the_lowest_themes(session) 
         session, code, lowest_themes=["gratitude", "quality_time"], paper="letter"
     )
     text = _texts(fig).replace("\n", " ")
-    assert tuple(fig.get_size_inches()) == pytest.approx(PAPER_SIZES["letter"])
+    assert tuple(fig.get_size_inches()) == pytest.approx(PAPER_SIZES["Letter"])
     assert "You did not make a rituals plan today, and that is fine" in text
     assert "Gratitude and appreciation" in text and "Quality time" in text
     assert content.suggestions["gratitude"].try_text in text

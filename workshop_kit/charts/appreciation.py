@@ -16,7 +16,6 @@ from matplotlib.patches import FancyBboxPatch
 from matplotlib.transforms import Affine2D
 
 from ..appreciation import load_appreciation, notes
-from ..errors import one_of
 from ..session import PARTNERS, Session
 from .style import (
     BLUE,
@@ -28,11 +27,11 @@ from .style import (
     chart_style,
     empty_message,
     get_ax,
+    paper_size,
 )
 from .text import FONT, displayable, text_width, typeset
 
 WORD_COLOURS = [BLUE, VERMILLION, GREEN, "#7A3E6B", INK]  # dark enough on white
-PAPERS = {"A4": (8.27, 11.69), "Letter": (8.5, 11.0)}
 CARD_ACCENT = "#C8553D"
 CARD_FILL = "#FFF9F2"
 
@@ -228,12 +227,11 @@ def appreciation_card_pages(session: Session, couple_code: str, paper: str = "A4
     then B's to A. The type shrinks (14 pt down to 9 pt) to keep the card on one page;
     past that it continues on further pages. With nothing shared, the card says so kindly.
     """
-    if paper not in PAPERS:
-        raise one_of("paper", paper, list(PAPERS))
+    paper_inches = paper_size(paper)
     code, _ = session.check_participant(couple_code, "A")
     card = load_appreciation().card
     shared = notes(session, code, shared_only=True)
-    paper_w, paper_h = (v * 72 for v in PAPERS[paper])
+    paper_w, paper_h = (v * 72 for v in paper_inches)
     margin = 66.0
     text_left = margin + 34
     width = paper_w - text_left - margin - 18
@@ -249,7 +247,7 @@ def appreciation_card_pages(session: Session, couple_code: str, paper: str = "A4
     figures = []
     with chart_style("print"):
         for number, page in enumerate(pages, start=1):
-            fig = Figure(figsize=PAPERS[paper])
+            fig = Figure(figsize=paper_inches)
             points = Affine2D().scale(1 / 72) + fig.dpi_scale_trans
             _frame(fig, points, paper_w, paper_h)
             top = first_top if number == 1 else later_top

@@ -16,7 +16,6 @@ from matplotlib.patches import FancyBboxPatch
 from matplotlib.transforms import blended_transform_factory
 
 from .. import exercises as ex
-from ..errors import one_of
 from ..session import PARTNERS, Session
 from .style import (
     BLUE,
@@ -29,9 +28,9 @@ from .style import (
     chart_style,
     empty_message,
     get_ax,
+    paper_size,
 )
 
-PAPER_SIZES = {"A4": (8.27, 11.69), "letter": (8.5, 11.0)}
 WEEK = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 EVERY_DAY = "Every day"
 
@@ -224,12 +223,11 @@ def next_steps_figure(
     ideas drawn from ``lowest_themes`` (check-in subscale ids, lowest first), and each
     partner's calm-down plan. Missing parts get a kind sentence, never a blank.
     """
-    if paper not in PAPER_SIZES:
-        raise one_of("paper", paper, list(PAPER_SIZES))
+    size = paper_size(paper)
     content = ex.load_exercises()
     steps = ex.next_steps(session, couple_code, lowest_themes, content)
     with chart_style("print"):
-        fig = Figure(figsize=PAPER_SIZES[paper])
+        fig = Figure(figsize=size)
         page = _Page(fig)
         page.text("Our next steps", size=22, weight="bold", gap=0.04)
         page.text(

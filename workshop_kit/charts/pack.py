@@ -21,37 +21,21 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..errors import one_of
 from .checkin import couple_themes, room_before_after, total_against_cutoff
 from .ios import ios_before_after
-from .style import BLUE, GREEN, GREY, INK, LIGHT_GREY, chart_style
+from .style import (
+    BLUE,
+    GREEN,
+    GREY,
+    INK,
+    LIGHT_GREY,
+    chart_style,
+    paper_size,
+)
 
-MM = 1 / 25.4
 # Exact sheet sizes in inches: a PDF page must match the paper it is printed on.
-PAPER_SIZES = {"A4": (210 * MM, 297 * MM), "Letter": (8.5, 11.0)}
 MARGIN = 0.75
 PHASE_WORDS = {"before": "at the start of the day", "after": "at the end of the day"}
-
-
-def paper_size(paper: str) -> tuple[float, float]:
-    """Width and height in inches of ``"A4"`` or ``"Letter"`` (any case).
-
-    >>> [round(v * 25.4) for v in paper_size("a4")]
-    [210, 297]
-    """
-    return PAPER_SIZES[paper_name(paper)]
-
-
-def paper_name(paper: str) -> str:
-    """The canonical name of a paper size, or an error naming the allowed ones.
-
-    >>> paper_name("letter")
-    'Letter'
-    """
-    for name in PAPER_SIZES:
-        if str(paper).strip().casefold() == name.casefold():
-            return name
-    raise one_of("paper", paper, list(PAPER_SIZES))
 
 
 def long_date(iso: str) -> str:

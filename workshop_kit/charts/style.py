@@ -91,6 +91,32 @@ COMMON = {
 }
 
 
+MM = 1 / 25.4
+# Exact paper sizes in inches, used by every printed page of the kit.
+PAPER_SIZES = {"A4": (210 * MM, 297 * MM), "Letter": (8.5, 11.0)}
+
+
+def paper_name(paper: str) -> str:
+    """The canonical name of a paper size, or an error naming the allowed ones.
+
+    >>> paper_name("letter")
+    'Letter'
+    """
+    for name in PAPER_SIZES:
+        if str(paper).strip().casefold() == name.casefold():
+            return name
+    raise one_of("paper", paper, list(PAPER_SIZES))
+
+
+def paper_size(paper: str) -> tuple[float, float]:
+    """Width and height in inches of ``"A4"`` or ``"Letter"`` (any case).
+
+    >>> [round(v * 25.4) for v in paper_size("a4")]
+    [210, 297]
+    """
+    return PAPER_SIZES[paper_name(paper)]
+
+
 def rc(kind: str = "projector") -> dict:
     """The matplotlib rcParams of a style."""
     if kind not in STYLES:

@@ -28,9 +28,8 @@ from .style import (
     chart_style,
     empty_message,
     get_ax,
+    paper_size,
 )
-
-PAPER_SIZES = {"A4": (8.27, 11.69), "Letter": (8.5, 11.0)}
 
 
 def room_values_chart(
@@ -206,12 +205,9 @@ def couple_values_page(
     and three to five prompts to talk about. When a partner skipped the sort, the page
     says so kindly and keeps to what can be shown.
     """
-    if paper not in PAPER_SIZES:
-        from ..errors import one_of
-
-        raise one_of("paper", paper, list(PAPER_SIZES))
+    size = paper_size(paper)
     with chart_style("print"):
-        fig = Figure(figsize=PAPER_SIZES[paper])
+        fig = Figure(figsize=size)
         page = _Page(fig)
         page.line("Our shared values", size=22, weight="bold")
         page.line(

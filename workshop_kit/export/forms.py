@@ -19,13 +19,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from ..charts.ios import ios_scale
-from ..charts.style import GREY, INK, LIGHT_GREY, chart_style
+from ..charts.style import GREY, INK, LIGHT_GREY, PAPER_SIZES, chart_style, paper_size
 from ..content import CheckinContent, load_checkin
 from ..errors import InputError
 from ..paper import form_fields, form_legend
 from ..session import PARTNERS, PHASES, Session
 
-PAPERS = {"A4": (8.27, 11.69), "Letter": (8.5, 11.0)}
 MARGIN = 0.6
 CODE_BOXES = 6
 PDF_METADATA = {"Creator": "Couples Workshop Kit", "CreationDate": None, "ModDate": None}
@@ -192,7 +191,7 @@ class Pager:
 def checkin_pages(
     content: CheckinContent,
     phase: str,
-    paper=PAPERS["A4"],
+    paper=PAPER_SIZES["A4"],
     large_print: bool = False,
     couple_code: str | None = None,
     partner: str | None = None,
@@ -334,7 +333,7 @@ def _yes_no(pager: Pager, number: int, question: str, help_text: str) -> None:
 
 
 def values_pages(
-    paper=PAPERS["A4"],
+    paper=PAPER_SIZES["A4"],
     large_print: bool = False,
     couple_code: str | None = None,
     partner: str | None = None,
@@ -417,7 +416,7 @@ def values_pages(
 
 
 def words_pages(
-    paper=PAPERS["A4"],
+    paper=PAPER_SIZES["A4"],
     large_print: bool = False,
     couple_code: str | None = None,
     partner: str | None = None,
@@ -475,9 +474,7 @@ def form_pages(
     session: Session | None = None, paper: str = "A4", large_print: bool = False
 ) -> Iterator[Figure]:
     """Every page of the forms: blank ones, or one set per couple code and partner."""
-    if paper not in PAPERS:
-        raise InputError(f"paper must be one of {list(PAPERS)}; not {paper!r}")
-    size = PAPERS[paper]
+    size = paper_size(paper)
     content = session.content if session is not None else load_checkin()
     people = [(None, None)]
     if session is not None:

@@ -34,12 +34,10 @@ from ..charts.pack import (
     closeness_page,
     connection_page,
     cover_page,
-    paper_name,
-    paper_size,
     room_summary_pages,
     support_page,
 )
-from ..charts.style import chart_style
+from ..charts.style import chart_style, paper_name, paper_size
 from ..couple import couple_scores, show_individual
 from ..errors import InputError
 from ..results import IOS_ID, CheckinResults, checkin_results, checkins_received, room_change
@@ -136,10 +134,7 @@ def _plugin_figures(
             return []  # that part of the kit is not installed: its page is left out
         raise
     function = getattr(module, plugin.function)
-    # modules spell the paper sizes their own way ("Letter" / "letter")
-    sizes = getattr(module, "PAPER_SIZES", None) or getattr(module, "PAPERS", None) or {}
-    spelled = next((name for name in sizes if name.casefold() == paper.casefold()), paper)
-    found = function(session, code, paper=spelled, **kwargs)
+    found = function(session, code, paper=paper, **kwargs)
     return list(found) if plugin.many else [found]
 
 
