@@ -11,7 +11,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from matplotlib.transforms import blended_transform_factory
 
 from .style import (
     GREY,
@@ -22,6 +21,7 @@ from .style import (
     PHASE_COLOURS,
     PHASE_MARKERS,
     empty_message,
+    footnote,
     get_ax,
 )
 
@@ -235,17 +235,5 @@ def room_before_after(
     note = f"Right: change ± 95% interval.  {n_text}."
     if hidden:
         note += f"  Hidden (fewer than {k} people): {', '.join(hidden)}."
-    # from the figure's left edge: the theme names take the axes' left part
-    where = blended_transform_factory(ax.figure.transFigure, ax.transAxes)
-    ax.annotate(
-        note,
-        xy=(0.02, 0),
-        xycoords=where,
-        xytext=(0, -2.6),
-        textcoords="offset fontsize",
-        ha="left",
-        va="top",
-        fontsize="small",
-        color=GREY,
-    )
+    footnote(ax, note)
     return ax

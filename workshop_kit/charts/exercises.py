@@ -13,7 +13,6 @@ import textwrap
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
-from matplotlib.transforms import blended_transform_factory
 
 from .. import exercises as ex
 from ..session import PARTNERS, Session
@@ -27,6 +26,7 @@ from .style import (
     PARTNER_COLOURS,
     chart_style,
     empty_message,
+    footnote,
     get_ax,
     paper_size,
 )
@@ -83,18 +83,11 @@ def room_rituals(
         else f"Fewer than {k} couples have made a plan so far."
     )
     ax.set_title(title, loc="left", pad=16)
-    ax.annotate(
+    footnote(
+        ax,
         f"{made}\nRituals chosen by fewer than {k} couples are grouped as\n"
         '"Other rituals" or left out, so no couple can be picked out.',
-        xy=(0.02, 0),
-        # from the figure's left edge: the ritual names take the axes' left part
-        xycoords=blended_transform_factory(ax.figure.transFigure, ax.transAxes),
-        xytext=(0, -3.2),
-        textcoords="offset fontsize",
-        ha="left",
-        va="top",
-        fontsize="small",
-        color=GREY,
+        below=3.2,
     )
     return ax
 

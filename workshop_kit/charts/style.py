@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import Iterator
 
 import matplotlib.pyplot as plt
+from matplotlib.transforms import blended_transform_factory
 
 from ..errors import one_of
 
@@ -137,6 +138,26 @@ def get_ax(ax=None, figsize=None):
         return ax
     _fig, ax = plt.subplots(figsize=figsize)
     return ax
+
+
+def footnote(ax, text: str, below: float = 2.6):
+    """A grey note under the chart, from the figure's left edge (labels take the axes' left).
+
+    ``below`` is how far under the axes it starts, in font sizes (room for tick labels and
+    an axis label). Returns the annotation.
+    """
+    where = blended_transform_factory(ax.figure.transFigure, ax.transAxes)
+    return ax.annotate(
+        text,
+        xy=(0.02, 0),
+        xycoords=where,
+        xytext=(0, -below),
+        textcoords="offset fontsize",
+        ha="left",
+        va="top",
+        fontsize="small",
+        color=GREY,
+    )
 
 
 def suppressed_note(ax, k: int, what: str = "groups") -> None:

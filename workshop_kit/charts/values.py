@@ -11,7 +11,6 @@ import textwrap
 
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.transforms import blended_transform_factory
 
 from ..session import PARTNERS, Session
 from ..tally import OTHER
@@ -27,6 +26,7 @@ from .style import (
     VERMILLION,
     chart_style,
     empty_message,
+    footnote,
     get_ax,
     paper_size,
 )
@@ -86,19 +86,7 @@ def room_values_chart(
     hidden = len(points) - len(other) - len(values)
     if hidden > 0:
         note += f"\nShowing the {len(values)} highest; {hidden} more values not shown."
-    # the note starts at the figure's left edge: the value names take the axes' left part
-    where = blended_transform_factory(ax.figure.transFigure, ax.transAxes)
-    ax.annotate(
-        note,
-        xy=(0.02, 0),
-        xycoords=where,
-        xytext=(0, -3.4),
-        textcoords="offset fontsize",
-        ha="left",
-        va="top",
-        fontsize="small",
-        color=GREY,
-    )
+    footnote(ax, note, below=3.4)
     return ax
 
 
