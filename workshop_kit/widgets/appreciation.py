@@ -22,8 +22,8 @@ from .. import appreciation as ap
 from ..errors import WorkshopKitError
 from ..session import Session
 from . import common
+from .common import CHOOSE
 
-CHOOSE = "Choose your couple code"
 PROMPT_PX = 56
 CLOCK_PX = 150
 RUNNING, WARNING, ENDED = "#1a1a1a", "#b35900", "#ffffff"
@@ -56,11 +56,7 @@ def _spaced(*items: w.DOMWidget) -> list[w.DOMWidget]:
 
 
 def _who_pickers(session: Session) -> tuple[w.Dropdown, w.ToggleButtons]:
-    code = w.Dropdown(
-        options=[CHOOSE, *session.couple_codes()], value=CHOOSE, layout=w.Layout(width="320px")
-    )
-    partner = w.ToggleButtons(options=[("Partner A", "A"), ("Partner B", "B")], value=None)
-    return code, partner
+    return common.code_picker(session, layout=w.Layout(width="320px")), common.partner_picker()
 
 
 class RoundRunner:

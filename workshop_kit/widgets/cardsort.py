@@ -17,8 +17,8 @@ from ..values import PILE_LABELS, PILES, TOP_N, CoupleComparison, Deck, Sort, ch
 from ..values import load_deck as _load_deck
 from ..values_session import couple_comparison, place_card, read_sort, set_top5
 from . import common
+from .common import CHOOSE
 
-CHOOSE = "Choose your couple code"
 KEYS = {"v": "very", "i": "important", "n": "not"}
 BUTTON_STYLES = {"very": "success", "important": "info", "not": ""}
 CARD_CSS = """
@@ -64,30 +64,19 @@ class CardSortWidget:
         self._clearing = False
 
         # who is sorting
-        self.code_picker = w.Dropdown(
-            options=[CHOOSE, *session.couple_codes()], value=CHOOSE, layout=_flex("200px")
-        )
-        self.partner_picker = w.ToggleButtons(
-            options=[("Partner A", "A"), ("Partner B", "B")], value=None
-        )
+        self.code_picker = common.code_picker(session, layout=_flex("200px"))
+        self.partner_picker = common.partner_picker()
         self.start_button = common.button("Start", "primary", width="200px")
         self.start_button.on_click(lambda _b: self._start_clicked())
         self.message = common.text("")
-        self.who_screen = w.VBox(
-            [
-                common.text("Shared values: sort the cards", "wk-title"),
-                common.text(
-                    "Each of you sorts the cards on your own. For every card, choose how "
-                    "important it is to you in your life together. There are no right answers."
-                ),
-                w.HBox(
-                    [common.text("Couple code", "wk-question"), self.code_picker],
-                    layout=w.Layout(align_items="center", flex_flow="row wrap"),
-                ),
-                self.partner_picker,
-                self.start_button,
-                self.message,
-            ]
+        self.who_screen = common.who_screen(
+            "Shared values: sort the cards",
+            "Each of you sorts the cards on your own. For every card, choose how "
+            "important it is to you in your life together. There are no right answers.",
+            self.code_picker,
+            self.partner_picker,
+            self.start_button,
+            self.message,
         )
 
         # one card at a time

@@ -16,8 +16,7 @@ from ..content import Flag, Instrument, Item
 from ..errors import WorkshopKitError
 from ..session import PARTNERS, PHASES, Session
 from . import common
-
-CHOOSE = "Choose your couple code"
+from .common import CHOOSE
 
 
 @dataclass(frozen=True)
@@ -96,30 +95,19 @@ class CheckinWidget:
         self._updating = False
 
         # who is answering
-        self.code_picker = w.Dropdown(
-            options=[CHOOSE, *session.couple_codes()], value=CHOOSE, layout=w.Layout(width="420px")
-        )
-        self.partner_picker = w.ToggleButtons(
-            options=[("Partner A", "A"), ("Partner B", "B")], value=None
-        )
+        self.code_picker = common.code_picker(session)
+        self.partner_picker = common.partner_picker()
         self.start_button = common.button("Start", "primary", width="200px")
         self.start_button.on_click(lambda _b: self._start_clicked())
         self.message = common.text("")
-        self.who_screen = w.VBox(
-            [
-                common.text(f"Connection check-in ({phase})", "wk-title"),
-                common.text(
-                    "Find your couple code on your card, then choose which partner you are. "
-                    "Each of you answers on your own; your partner will not see your answers."
-                ),
-                w.HBox(
-                    [common.text("Couple code", "wk-question"), self.code_picker],
-                    layout=w.Layout(align_items="center", flex_flow="row wrap"),
-                ),
-                self.partner_picker,
-                self.start_button,
-                self.message,
-            ]
+        self.who_screen = common.who_screen(
+            f"Connection check-in ({phase})",
+            "Find your couple code on your card, then choose which partner you are. "
+            "Each of you answers on your own; your partner will not see your answers.",
+            self.code_picker,
+            self.partner_picker,
+            self.start_button,
+            self.message,
         )
 
         # one question at a time

@@ -67,3 +67,44 @@ def root(children, css: str = "wk-root") -> w.VBox:
     box = w.VBox([kit_css(), *children], layout=w.Layout(width="100%", max_width="1400px"))
     box.add_class(css)
     return box
+
+
+CHOOSE = "Choose your couple code"
+
+
+def code_picker(session, couple_code: str | None = None, layout: w.Layout | None = None):
+    """The couple-code dropdown every individual view starts with (``CHOOSE`` until picked)."""
+    codes = session.couple_codes()
+    value = couple_code if couple_code in codes else CHOOSE
+    return w.Dropdown(
+        options=[CHOOSE, *codes], value=value, layout=layout or w.Layout(width="420px")
+    )
+
+
+def partner_picker() -> w.ToggleButtons:
+    """Partner A / Partner B, nothing chosen yet."""
+    return w.ToggleButtons(options=[("Partner A", "A"), ("Partner B", "B")], value=None)
+
+
+def who_screen(
+    title: str,
+    intro: str,
+    code: w.Dropdown,
+    partner: w.ToggleButtons,
+    start: w.Button,
+    message: w.HTML,
+) -> w.VBox:
+    """The "who is answering" screen: a title, a sentence, the two pickers and Start."""
+    return w.VBox(
+        [
+            text(title, "wk-title"),
+            text(intro),
+            w.HBox(
+                [text("Couple code", "wk-question"), code],
+                layout=w.Layout(align_items="center", flex_flow="row wrap"),
+            ),
+            partner,
+            start,
+            message,
+        ]
+    )

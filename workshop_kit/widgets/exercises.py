@@ -20,8 +20,8 @@ from ..charts.style import PARTNER_COLOURS
 from ..errors import WorkshopKitError
 from ..session import PARTNERS, Session
 from . import common
+from .common import CHOOSE
 
-CHOOSE = "Choose your couple code"
 NO_RITUAL = ("— choose a ritual —", "")
 NO_DAY = ("— day —", "")
 PLAN_ROWS = 3
@@ -52,9 +52,7 @@ def _clock_text(seconds: int) -> str:
 
 
 def _code_picker(session: Session, couple_code: str | None) -> w.Dropdown:
-    codes = session.couple_codes()
-    value = couple_code if couple_code in codes else CHOOSE
-    return w.Dropdown(options=[CHOOSE, *codes], value=value, layout=w.Layout(width="320px"))
+    return common.code_picker(session, couple_code, layout=w.Layout(width="320px"))
 
 
 class ListeningRoundWidget:
