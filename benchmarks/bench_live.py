@@ -73,10 +73,10 @@ def _old_path(session) -> bytes:
     """What a refresh did before: every result computed, a new figure built and saved."""
     from workshop_kit.results import checkin_results, checkins_received, room_theme_means
     from workshop_kit.widgets.dashboard import theme_names
-    from workshop_kit.widgets.live_chart import room_figure
+    from workshop_kit.widgets.live_chart import dashboard_figure
 
     means = room_theme_means(checkin_results(session), session.k)
-    fig = room_figure(checkins_received(session), means, theme_names(session), session.k)
+    fig = dashboard_figure(checkins_received(session), means, theme_names(session), session.k)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=80)
     return buffer.getvalue()

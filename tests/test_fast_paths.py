@@ -21,7 +21,7 @@ from workshop_kit.results import (
     session_theme_means,
 )
 from workshop_kit.widgets.dashboard import RoomDashboard, theme_names
-from workshop_kit.widgets.live_chart import LiveRoomChart, room_figure
+from workshop_kit.widgets.live_chart import LiveRoomChart, dashboard_figure
 
 KEYS = scoring.KEYS
 
@@ -175,7 +175,9 @@ def test_a_fast_redraw_draws_what_a_full_one_would(demo_session):
         received, means = checkins_received(demo_session), session_theme_means(demo_session)
         png = chart.png(received, means)
         assert png.startswith(b"\x89PNG")
-        assert drawn(chart.figure) == drawn(room_figure(received, means, names, demo_session.k))
+        assert drawn(chart.figure) == drawn(
+            dashboard_figure(received, means, names, demo_session.k)
+        )
     assert (chart.full_draws, chart.fast_draws) == (1, 3)
     # the legend is drawn once, not once per redraw
     assert len(chart.figure.axes[1].get_legend().get_texts()) == 2

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from ..results import checkins_received, follow_up_list, session_theme_means
 from ..session import Session
 from . import common
-from .live_chart import LiveRoomChart, room_figure
+from .live_chart import LiveRoomChart, dashboard_figure
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 2.0
@@ -42,7 +42,7 @@ def store_version(session: Session) -> tuple:
 
 def room_dashboard_figure(session: Session) -> Figure:
     """Check-ins received and the room's theme averages, projector style, k-suppressed."""
-    return room_figure(
+    return dashboard_figure(
         checkins_received(session), session_theme_means(session), theme_names(session), session.k
     )
 

@@ -9,7 +9,7 @@ bars and figures again on top of it (matplotlib's blitting, with the Agg rendere
 
 When something that shapes the layout changes (the number of people, a phase appearing,
 a theme reaching k people, the first answers arriving) it draws the whole chart again, so
-what the room sees is always what :func:`room_figure` draws.
+what the room sees is always what :func:`dashboard_figure` draws.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ DPI = 93  # about 1024 x 768 pixels, the projector's usual size
 PNG_COMPRESS_LEVEL = 1
 
 
-def room_figure(
+def dashboard_figure(
     received: pd.DataFrame, means: pd.DataFrame, names: dict[str, str], k: int
 ) -> Figure:
     """Check-ins received above the room's theme averages, projector style.
@@ -121,7 +121,7 @@ class LiveRoomChart:
         return [a for ax in self.figure.axes for a in (*ax.patches, *ax.texts)]
 
     def _draw_all(self, received: pd.DataFrame, means: pd.DataFrame) -> None:
-        self.figure = room_figure(received, means, self.names, self.k)
+        self.figure = dashboard_figure(received, means, self.names, self.k)
         self.canvas = FigureCanvasAgg(self.figure)
         for ax in self.figure.axes:
             # Fix the limits as drawn now, so redrawn bars cannot shift the background.
