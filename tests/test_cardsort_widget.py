@@ -8,7 +8,8 @@ import pytest
 
 from workshop_kit.values import PILES, load_deck
 from workshop_kit.values_session import place_card, read_sort
-from workshop_kit.widgets.cardsort import CHOOSE, CardSortWidget, CoupleValuesView
+from workshop_kit.widgets.cardsort import CardSortWidget, CoupleValuesView
+from workshop_kit.widgets.common import CHOOSE
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from workshop_kit.session import Session
-from workshop_kit.widgets.checkin import CHOOSE, CheckinWidget, checkin_steps
+from workshop_kit.widgets.checkin import CheckinWidget, checkin_steps
+from workshop_kit.widgets.common import CHOOSE
 
 
 def test_steps_leave_out_instruments_without_wording(session):

@@ -350,14 +350,11 @@ class NoteWriter:
             self.open(couple_code, partner)
 
     def _open_clicked(self) -> None:
-        if self.code_picker.value == CHOOSE or self.partner_picker.value is None:
-            common.set_text(
-                self.who_message,
-                "Please choose your couple code and which partner you are.",
-                "wk-error",
-            )
+        who = common.picked(self.code_picker, self.partner_picker)
+        if who is None:
+            common.set_text(self.who_message, common.ASK_WHO, "wk-error")
             return
-        self.open(self.code_picker.value, self.partner_picker.value)
+        self.open(*who)
 
     def open(self, couple_code: str, partner: str) -> None:
         """Show this partner's writing screen and their own notes."""
@@ -494,9 +491,7 @@ class WordsEntry:
             self.partner_picker.value = str(partner).strip().upper()
 
     def _who(self) -> tuple[str, str] | None:
-        if self.code_picker.value == CHOOSE or self.partner_picker.value is None:
-            return None
-        return self.code_picker.value, self.partner_picker.value
+        return common.picked(self.code_picker, self.partner_picker)
 
     def _load(self) -> None:
         who = self._who()

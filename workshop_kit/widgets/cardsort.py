@@ -17,7 +17,6 @@ from ..values import PILE_LABELS, PILES, TOP_N, CoupleComparison, Deck, Sort, ch
 from ..values import load_deck as _load_deck
 from ..values_session import couple_comparison, place_card, read_sort, set_top5
 from . import common
-from .common import CHOOSE
 
 KEYS = {"v": "very", "i": "important", "n": "not"}
 BUTTON_STYLES = {"very": "success", "important": "info", "not": ""}
@@ -156,14 +155,11 @@ class CardSortWidget:
 
     # -- who --------------------------------------------------------------------------
     def _start_clicked(self) -> None:
-        if self.code_picker.value == CHOOSE or self.partner_picker.value is None:
-            common.set_text(
-                self.message,
-                "Please choose your couple code and which partner you are.",
-                "wk-error",
-            )
+        who = common.picked(self.code_picker, self.partner_picker)
+        if who is None:
+            common.set_text(self.message, common.ASK_WHO, "wk-error")
             return
-        self.start(self.code_picker.value, self.partner_picker.value)
+        self.start(*who)
 
     def start(self, couple_code: str, partner: str) -> None:
         """Begin (or resume, from the store) one partner's sort."""
@@ -181,9 +177,7 @@ class CardSortWidget:
         """Back to the "who is sorting" screen for the next person."""
         self.couple_code = self.partner = None
         self.sort = Sort()
-        self.code_picker.options = [CHOOSE, *self.session.couple_codes()]
-        self.code_picker.value = CHOOSE
-        self.partner_picker.value = None
+        common.clear_pickers(self.session, self.code_picker, self.partner_picker)
         common.set_text(self.message, "")
         self.view.children = (*self.view.children[:2], self.who_screen)
 

@@ -16,7 +16,6 @@ from ..content import Flag, Instrument, Item
 from ..errors import WorkshopKitError
 from ..session import PARTNERS, PHASES, Session
 from . import common
-from .common import CHOOSE
 
 
 @dataclass(frozen=True)
@@ -154,14 +153,11 @@ class CheckinWidget:
 
     # -- flow ---------------------------------------------------------------------
     def _start_clicked(self) -> None:
-        if self.code_picker.value == CHOOSE or self.partner_picker.value is None:
-            common.set_text(
-                self.message,
-                "Please choose your couple code and which partner you are.",
-                "wk-error",
-            )
+        who = common.picked(self.code_picker, self.partner_picker)
+        if who is None:
+            common.set_text(self.message, common.ASK_WHO, "wk-error")
             return
-        self.start(self.code_picker.value, self.partner_picker.value)
+        self.start(*who)
 
     def start(self, couple_code: str, partner: str) -> None:
         """Begin (or resume) the check-in of one partner."""
@@ -292,9 +288,7 @@ class CheckinWidget:
     def reset(self) -> None:
         """Back to the "who is answering" screen for the next person."""
         self.couple_code = self.partner = None
-        self.code_picker.options = [CHOOSE, *self.session.couple_codes()]
-        self.code_picker.value = CHOOSE
-        self.partner_picker.value = None
+        common.clear_pickers(self.session, self.code_picker, self.partner_picker)
         common.set_text(self.message, "")
         self.view.children = (self.view.children[0], self.who_screen)
 

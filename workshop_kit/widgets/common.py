@@ -108,3 +108,20 @@ def who_screen(
             message,
         ]
     )
+
+
+ASK_WHO = "Please choose your couple code and which partner you are."
+
+
+def picked(code: w.Dropdown, partner: w.ToggleButtons) -> tuple[str, str] | None:
+    """The (couple code, partner) chosen in the two pickers, or None while either is open."""
+    if code.value == CHOOSE or partner.value is None:
+        return None
+    return code.value, partner.value
+
+
+def clear_pickers(session, code: w.Dropdown, partner: w.ToggleButtons) -> None:
+    """Both pickers back to "nothing chosen", with the session's current couple codes."""
+    code.options = [CHOOSE, *session.couple_codes()]
+    code.value = CHOOSE
+    partner.value = None
