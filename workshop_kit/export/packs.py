@@ -42,9 +42,10 @@ from ..couple import couple_scores, show_individual
 from ..errors import InputError
 from ..results import IOS_ID, CheckinResults, checkin_results, checkins_received, room_change
 from ..session import Session, check_code_format
+from .pdf_fonts import shared_font_subsets
+from .raster import render_pages
 
 PDF_METADATA = {"Creator": "Couples Workshop Kit", "CreationDate": None, "ModDate": None}
-PNG_METADATA = {"Software": None}
 PNG_DPI = 100
 PACK_SUFFIX = "take-home.pdf"
 ROOM_SUMMARY = "room-summary.pdf"
@@ -227,16 +228,12 @@ def build_pack(
     folder.mkdir(parents=True, exist_ok=True)
     pdf_path = folder / f"{code}-{PACK_SUFFIX}"
     _write_pdf(pdf_path, [fig for _stem, fig in pages], f"Take-home pack, couple {code}")
-    written = [pdf_path]
-    with chart_style("print"):
-        for stem, fig in pages:
-            if stem in ("cover", "support"):
-                continue
-            png = folder / f"{code}-{stem}.png"
-            tmp = png.with_name(f".{png.name}.tmp")
-            fig.savefig(tmp, format="png", dpi=PNG_DPI, metadata=PNG_METADATA)
-            os.replace(tmp, png)
-            written.append(png)
+    pngs = {
+        index: folder / f"{code}-{stem}.png"
+        for index, (stem, _fig) in enumerate(pages)
+        if stem not in ("cover", "support")
+    }
+    written = [pdf_path, *render_pages(pdf_path, pngs, PNG_DPI)]
     return written
 
 
@@ -250,7 +247,11 @@ def _inside(out_dir: Path, code: str) -> Path:
 def _write_pdf(path: Path, figures: list[Figure], title: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     # the print style embeds TrueType fonts (pdf.fonttype 42), read when the file is written
-    with chart_style("print"), PdfPages(tmp, metadata={**PDF_METADATA, "Title": title}) as pdf:
+    with (
+        chart_style("print"),
+        shared_font_subsets(),
+        PdfPages(tmp, metadata={**PDF_METADATA, "Title": title}) as pdf,
+    ):
         for fig in figures:
             pdf.savefig(fig)
     os.replace(tmp, path)
