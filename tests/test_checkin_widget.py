@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from workshop_kit.session import Session
 from workshop_kit.widgets.checkin import CheckinWidget, checkin_steps
 from workshop_kit.widgets.common import CHOOSE
@@ -29,7 +31,7 @@ def test_each_click_is_saved_at_once_and_moves_on(session):
     widget.start_button.click()
     first = widget.steps[0].item
     assert first.text in widget.question.value
-    widget.choice.value = 5
+    widget.choice.choose(5)
     saved = session.answers()
     assert saved[["partner", "item_id", "value", "source"]].values.tolist() == [
         ["B", first.id, 5.0, "widget"]
@@ -52,7 +54,7 @@ def test_reopening_resumes_at_the_first_unanswered_question(session):
     widget = CheckinWidget(session, "before")
     widget.start(code, "A")
     for value in (4, 3, 5):
-        widget.choice.value = value
+        widget.choice.choose(value)
     widget.skip()
     again = CheckinWidget(Session.open(session.path), "before")
     again.start(code, "A")
@@ -72,11 +74,11 @@ def test_the_whole_check_in_including_the_picture_and_flags(session):
         if step.kind == "picture":
             assert bytes(widget.picture.value[:4]) == b"\x89PNG"
             assert [v for _label, v in widget.choice.options] == list(range(1, 8))
-            widget.choice.value = 6
+            widget.choice.choose(6)
         elif step.kind == "flag":
-            widget.choice.value = step.flag.id == "consent"
+            widget.choice.choose(step.flag.id == "consent")
         else:
-            widget.choice.value = 4
+            widget.choice.choose(4)
     assert "Thank you, partner A" in widget.done_text.value
     assert session.consents(code, "A") is True
     assert session.flag(code, "A", "wants_to_talk") is False
@@ -94,3 +96,38 @@ def test_a_refused_answer_is_shown_and_not_saved(session):
     assert "Not saved" in widget.help.value and "from 1 to 5; not 9" in widget.help.value
     assert session.answers().empty
     assert widget.index == 0
+
+
+def test_clicking_the_answer_already_chosen_saves_it_and_moves_on(session):
+    # consent given in the morning is shown as chosen in the afternoon; clicking "Yes"
+    # again must confirm it and go on (a toggle button sent nothing on a second click)
+    code = session.couple_codes()[3]
+    session.set_flag(code, "B", "consent", True)
+    widget = CheckinWidget(session, "after")
+    widget.start(code, "B")
+    consent = next(i for i, s in enumerate(widget.steps) if s.kind == "flag")
+    widget.go(consent)
+    assert widget.choice.chosen_label == "Yes"
+    chosen = [b for b in widget.choice.buttons if "wk-chosen" in b._dom_classes]
+    assert [b.description for b in chosen] == ["Yes"]
+    chosen[0].click()
+    assert widget.index == consent + 1
+    assert session.consents(code, "B") is True
+    # and back on a question: the saved answer is marked, and clicking it again moves on
+    widget.go(0)
+    widget.choice.choose(3)
+    widget.back_button.click()
+    assert widget.choice.chosen_label.startswith("3")
+    widget.choice.buttons[2].click()
+    assert widget.index == 1
+    assert session.answers(phase="after")["value"].tolist() == [3.0]  # the latest answer
+
+
+def test_yes_is_not_taken_for_the_answer_1(session):
+    code = session.couple_codes()[3]
+    widget = CheckinWidget(session, "before")
+    widget.start(code, "A")
+    widget.choice.show([("1", 1), ("2", 2)], True)
+    assert widget.choice.chosen_label is None
+    with pytest.raises(ValueError, match="not one of the answers on show"):
+        widget.choice.choose(7)

@@ -37,7 +37,7 @@ def click_answer(page, label: str, total: int, now: int) -> None:
     expect_question(page, now, total)
     # the widget clears the last answer after it shows the new question: wait for that, or
     # the click could land on the previous question's state and change nothing
-    expect(page.locator(".wk-choice button.mod-active")).to_have_count(0)
+    expect(page.locator(".wk-choice button.wk-chosen")).to_have_count(0)
     page.locator(".wk-choice").get_by_role(
         "button", name=re.compile(rf"^{re.escape(label)}\b")
     ).click()
@@ -79,7 +79,7 @@ def test_checkin_by_clicking_is_saved_and_survives_a_reload(page, server, store_
     page.get_by_role("button", name="◀ Back").click()
     expect_question(page, 3, total)
     # the answer given before the reload is shown as chosen
-    expect(page.locator(".wk-choice button.mod-active")).to_have_text(re.compile(r"^2\b"))
+    expect(page.locator(".wk-choice button.wk-chosen")).to_have_text(re.compile(r"^2\b"))
 
     with Session.open(store_path) as session:
         again = session.answers(phase="before")

@@ -16,6 +16,7 @@ from ..content import Flag, Instrument, Item
 from ..errors import WorkshopKitError
 from ..session import PARTNERS, PHASES, Session
 from . import common
+from .choices import AnswerButtons
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ class CheckinWidget:
     >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1, seed=1)
     >>> widget = CheckinWidget(s, "before")
     >>> widget.start(s.couple_codes()[0], "A")
-    >>> widget.choice.value = 4          # a click on "4" is saved at once
+    >>> widget.choice.choose(4)          # a click on "4" is saved at once
     >>> s.answers()["value"].tolist()
     [4.0]
     """
@@ -91,7 +92,6 @@ class CheckinWidget:
         self.couple_code: str | None = None
         self.partner: str | None = None
         self.index = 0
-        self._updating = False
 
         # who is answering
         self.code_picker = common.code_picker(session)
@@ -117,9 +117,7 @@ class CheckinWidget:
         self.question = common.text("", "wk-question")
         self.help = common.text("", "wk-help")
         self.picture = w.Image(format="png", layout=w.Layout(max_width="100%", width="100%"))
-        self.choice = w.ToggleButtons(options=[("1", 1)], value=None)
-        self.choice.add_class("wk-choice")
-        self.choice.observe(self._choice_changed, names="value")
+        self.choice = AnswerButtons(self.answer)
         self.back_button = common.button("◀ Back")
         self.skip_button = common.button(
             "Skip this one", tooltip="Skipped is fine: it is not counted as a low answer"
@@ -134,7 +132,7 @@ class CheckinWidget:
                 self.progress_bar,
                 self.question,
                 self.picture,
-                self.choice,
+                self.choice.box,
                 self.help,
                 w.HBox(
                     [self.back_button, self.skip_button, self.next_button],
@@ -191,43 +189,36 @@ class CheckinWidget:
             f"question {self.index + 1} of {len(self.steps)}</div>"
         )
         self.progress_bar.value = self.index
-        self._updating = True
-        try:
-            if step.kind == "flag":
-                common.set_text(self.question, step.flag.text, "wk-question")
-                common.set_text(self.help, step.flag.help)
-                self.choice.options = [("Yes", True), ("No", False)]
-                self.choice.value = self.session.flag(self.couple_code, self.partner, step.flag.id)
-                self.picture.layout.display = "none"
-            elif step.kind == "picture":
-                inst = step.instrument
-                common.set_text(self.question, " ".join(inst.intro.split()), "wk-question")
-                common.set_text(
-                    self.help, "1 = the circles only touch · 7 = they almost completely overlap"
-                )
-                self.picture.value = ios_png()
-                self.picture.layout.display = ""
-                self.choice.options = [(str(v), v) for v in range(inst.min, inst.max + 1)]
-                self.choice.value = self._given(step)
-            else:
-                item, inst = step.item, step.instrument
-                common.set_text(self.question, item.text, "wk-question")
-                anchors = inst.anchors
-                lo, hi = item.min, item.max
-                common.set_text(
-                    self.help,
-                    f"{lo} = {anchors.get(lo, '')} · {hi} = {anchors.get(hi, '')}"
-                    if anchors
-                    else "",
-                )
-                self.choice.options = [
-                    (f"{v} · {anchors[v]}" if v in anchors else str(v), v)
-                    for v in range(lo, hi + 1)
-                ]
-                self.choice.value = self._given(step)
-                self.picture.layout.display = "none"
-        finally:
-            self._updating = False
+        if step.kind == "flag":
+            common.set_text(self.question, step.flag.text, "wk-question")
+            common.set_text(self.help, step.flag.help)
+            given = self.session.flag(self.couple_code, self.partner, step.flag.id)
+            self.choice.show([("Yes", True), ("No", False)], given)
+            self.picture.layout.display = "none"
+        elif step.kind == "picture":
+            inst = step.instrument
+            common.set_text(self.question, " ".join(inst.intro.split()), "wk-question")
+            common.set_text(
+                self.help, "1 = the circles only touch · 7 = they almost completely overlap"
+            )
+            self.picture.value = ios_png()
+            self.picture.layout.display = ""
+            options = [(str(v), v) for v in range(inst.min, inst.max + 1)]
+            self.choice.show(options, self._given(step))
+        else:
+            item, inst = step.item, step.instrument
+            common.set_text(self.question, item.text, "wk-question")
+            anchors = inst.anchors
+            lo, hi = item.min, item.max
+            common.set_text(
+                self.help,
+                f"{lo} = {anchors.get(lo, '')} · {hi} = {anchors.get(hi, '')}" if anchors else "",
+            )
+            options = [
+                (f"{v} · {anchors[v]}" if v in anchors else str(v), v) for v in range(lo, hi + 1)
+            ]
+            self.choice.show(options, self._given(step))
+            self.picture.layout.display = "none"
         self.back_button.disabled = self.index == 0
         self.view.children = (self.view.children[0], self.question_screen)
 
@@ -235,11 +226,6 @@ class CheckinWidget:
         given = self.session.answered_items(self.couple_code, self.partner, self.phase)
         value = given.get(step.key)
         return int(value) if value is not None else None
-
-    def _choice_changed(self, change) -> None:
-        if self._updating or change["new"] is None:
-            return
-        self.answer(change["new"])
 
     def answer(self, value) -> None:
         """Save ``value`` for the current step at once, then move on."""
