@@ -33,6 +33,24 @@ def test_ios_pairs_keep_their_total_area_and_overlap_evenly():
     assert 0.8 < shares[-1] < 1
 
 
+def test_a_couple_mean_between_two_pairs_is_drawn_between_them():
+    # 2.5 and 3.5 were rounded (to 2 and 4: Python rounds halves to even); now each is
+    # drawn halfway, with the overlap halfway between the two pairs
+    ax = ios.ios_before_after(2.5, 3.5)
+    circles = ax.patches
+    assert len(circles) == 4
+    for (low, high), pair in (((2, 3), circles[:2]), ((3, 4), circles[2:])):
+        distance = abs(pair[1].center[0] - pair[0].center[0])
+        radius = pair[0].radius
+        share = ios.overlap_share(distance / (2 * radius))
+        halfway = (ios.MAX_OVERLAP * (low - 1) / 6 + ios.MAX_OVERLAP * (high - 1) / 6) / 2
+        assert share == pytest.approx(halfway, abs=1e-6)
+    labels = [t.get_text() for t in ax.texts]
+    assert "Before: 2.5 of 7" in labels and "After: 3.5 of 7" in labels
+    with pytest.raises(ValueError, match="level must be from 1 to 7"):
+        ios.pair_geometry(7.5)
+
+
 def test_ios_scale_draws_fourteen_circles_numbered_one_to_seven():
     ax = ios.ios_scale(chosen=3)
     assert len(ax.patches) == 14

@@ -34,17 +34,20 @@ def overlap_share(x: float) -> float:
     return (2 / math.pi) * (math.acos(x) - x * math.sqrt(1 - x * x))
 
 
-def pair_geometry(level: int) -> tuple[float, float]:
+def pair_geometry(level: float) -> tuple[float, float]:
     """Radius and centre distance of pair ``level`` (1-7), total area held constant.
 
     The overlap share grows linearly with the level: ``f = MAX_OVERLAP·(level-1)/6``; the
-    radius follows from ``union = π·r²·(2 − f) = UNION_AREA``.
+    radius follows from ``union = π·r²·(2 − f) = UNION_AREA``. A level between two pairs
+    (a couple's mean, such as 3.5) gives the pair between them on the same line.
 
     >>> r1, d1 = pair_geometry(1)
     >>> round(r1, 6), round(d1, 6)   # two unit circles just touching
     (1.0, 2.0)
     >>> r7, d7 = pair_geometry(7)
     >>> r7 > r1 and d7 < d1
+    True
+    >>> pair_geometry(3)[1] > pair_geometry(3.5)[1] > pair_geometry(4)[1]
     True
     """
     if not 1 <= level <= LEVELS:
@@ -63,7 +66,7 @@ def pair_geometry(level: int) -> tuple[float, float]:
 
 def draw_pair(
     ax,
-    level: int,
+    level: float,
     centre: tuple[float, float] = (0.0, 0.0),
     scale: float = 1.0,
     labels: bool = True,
@@ -125,7 +128,10 @@ def ios_scale(ax=None, chosen: int | None = None, numbers: bool = True):
 
 
 def ios_before_after(before: float | None, after: float | None, ax=None, title: str = ""):
-    """The pair chosen before and the pair chosen after, side by side, with their numbers."""
+    """The pair chosen before and the pair chosen after, side by side, with their numbers.
+
+    A couple's mean between two pairs (3.5) is drawn as the pair between them, not rounded.
+    """
     ax = get_ax(ax, figsize=(8, 4))
     spacing = 5.0
     for slot, (label, value) in enumerate((("Before", before), ("After", after))):
@@ -133,8 +139,7 @@ def ios_before_after(before: float | None, after: float | None, ax=None, title: 
         if value is None or (isinstance(value, float) and math.isnan(value)):
             ax.text(cx, 0, "not answered", ha="center", va="center", color="#6b6b6b")
         else:
-            level = round(value)
-            draw_pair(ax, level, (cx, 0.0), labels=True)
+            draw_pair(ax, float(value), (cx, 0.0), labels=True)
             label = f"{label}: {value:g} of {LEVELS}"
         ax.text(cx, -1.9, label, ha="center", va="top", fontweight="bold")
     ax.set_xlim(-2.6, spacing + 2.6)
