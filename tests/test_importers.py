@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import datetime
 
 import pandas as pd
 import pytest
@@ -205,6 +206,21 @@ BAD_FILES = [
             {"Answers": [["couple_code", "partner", "phase", "ios"], [codes[0], "A", "before", 8]]},
         ),
         "row 2, column D 'ios': '8' is out of range: allowed a whole number from 1 to 7",
+    ),
+    (
+        "xlsx: a date where an answer should be",
+        "a.xlsx",
+        lambda codes, path: write_xlsx(
+            path,
+            {
+                "Answers": [
+                    ["couple_code", "partner", "phase", "qt1"],
+                    [codes[0], "A", "before", datetime(2026, 5, 4)],
+                ]
+            },
+        ),
+        "row 2, column D 'qt1': '2026-05-04T00:00:00' is a date: the spreadsheet stored this "
+        "answer as a date",
     ),
 ]
 

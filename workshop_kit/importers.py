@@ -422,10 +422,20 @@ def parse_answer(text: str, lo: int, hi: int, anchors: dict[str, int] | None = N
     Traceback (most recent call last):
     ...
     workshop_kit.errors.InputError: '7' is out of range: allowed a whole number from 1 to 5
+    >>> parse_answer("2026-05-04T00:00:00", 1, 5)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    workshop_kit.errors.InputError: '2026-05-04T00:00:00' is a date: ...
     """
     cleaned = text.strip().replace(",", ".")
     if anchors and normalise_text(cleaned) in anchors:
         return float(anchors[normalise_text(cleaned)])
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ][\d:.]+)?", text.strip()):
+        raise InputError(
+            f"{text!r} is a date: the spreadsheet stored this answer as a date (a typed "
+            f"'4-5' or '1/5' is often turned into one); allowed a whole number from {lo} to "
+            f"{hi}: set the column's format to Number or Text and type the answer again"
+        )
     match = re.fullmatch(r"([+-]?\d+(?:\.\d+)?)(?:\s*[-–:(].*)?", cleaned)
     if not match:
         raise InputError(
