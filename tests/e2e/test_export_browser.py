@@ -27,3 +27,8 @@ def test_export_button_writes_a_pack_per_couple(page, server, store_path, e2e_di
     folders = {p.name for p in out.iterdir() if p.is_dir()}
     assert set(codes) <= folders, sorted(set(codes) - folders)
     assert all(p.stat().st_size > 1000 for p in pdfs)
+    # the PNGs are rendered from each PDF in the worker processes the kernel forked
+    for code in codes:
+        pngs = sorted((out / code).glob(f"{code}-*.png"))
+        assert f"{code}-connection-by-theme.png" in [p.name for p in pngs]
+        assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
