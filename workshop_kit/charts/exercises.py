@@ -8,14 +8,13 @@ made none) and each partner's calm-down plan. It holds that couple's data only.
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 
 from .. import exercises as ex
 from ..session import PARTNERS, Session
+from .page import Page
 from .style import (
     BLUE,
     GREEN,
@@ -98,62 +97,6 @@ def _whole_number_locator():
     return MaxNLocator(integer=True)
 
 
-class _Page:
-    """A top-down writing cursor on a printed page (sizes in inches and points)."""
-
-    def __init__(self, fig: Figure, margin: float = 0.7):
-        self.fig = fig
-        self.width, self.height = fig.get_size_inches()
-        self.margin = margin
-        self.y = self.height - margin  # inches from the bottom
-
-    def _frac(self, x_in: float, y_in: float) -> tuple[float, float]:
-        return x_in / self.width, y_in / self.height
-
-    def text(
-        self,
-        message: str,
-        size: float = 11,
-        weight: str = "normal",
-        colour: str = INK,
-        indent: float = 0.0,
-        gap: float = 0.08,
-        width: float | None = None,
-    ) -> None:
-        """Write wrapped text at the cursor and move the cursor below it."""
-        usable = (width or (self.width - 2 * self.margin)) - indent
-        chars = max(20, int(usable * 72 / (size * 0.55)))
-        lines = textwrap.wrap(message, chars) or [""]
-        self.fig.text(
-            *self._frac(self.margin + indent, self.y),
-            "\n".join(lines),
-            fontsize=size,
-            fontweight=weight,
-            color=colour,
-            va="top",
-            ha="left",
-            linespacing=1.35,
-        )
-        self.y -= len(lines) * size * 1.35 / 72 + gap
-
-    def space(self, inches: float) -> None:
-        self.y -= inches
-
-    def axes(self, height: float, indent: float = 0.0):
-        """An Axes across the text column, ``height`` inches tall, below the cursor."""
-        left, bottom = self._frac(self.margin + indent, self.y - height)
-        ax = self.fig.add_axes(
-            [
-                left,
-                bottom,
-                (self.width - 2 * self.margin - indent) / self.width,
-                height / self.height,
-            ]
-        )
-        self.y -= height
-        return ax
-
-
 def week_strip(plan: tuple[ex.PlannedRitual, ...], ax=None):
     """Seven day boxes with each planned ritual's number and time in its day."""
     ax = get_ax(ax, figsize=(7, 1.3))
@@ -220,56 +163,47 @@ def next_steps_figure(
     content = ex.load_exercises()
     steps = ex.next_steps(session, couple_code, lowest_themes, content)
     with chart_style("print"):
-        fig = Figure(figsize=size)
-        page = _Page(fig)
-        page.text("Our next steps", size=22, weight="bold", gap=0.04)
+        page = Page(fig=Figure(figsize=size), margin=0.7)
+        page.text("Our next steps", size=22, weight="bold", after=0.04)
         page.text(
             f"{session.title} · {session.date} · couple {steps.couple_code}",
             size=10,
             colour=GREY,
-            gap=0.3,
+            after=0.3,
         )
         _rituals_part(page, steps, content)
         page.space(0.25)
         _calm_down_part(page, steps, content)
-        fig.text(
-            0.5,
-            0.35 / page.height,
-            "This page holds your own plans only. Keep it somewhere you will both see it.",
-            ha="center",
-            va="bottom",
-            fontsize=8.5,
-            color=GREY,
-        )
-    return fig
+        page.footer("This page holds your own plans only. Keep it somewhere you will both see it.")
+    return page.fig
 
 
-def _rituals_part(page: _Page, steps: ex.NextSteps, content: ex.ExercisesContent) -> None:
+def _rituals_part(page: Page, steps: ex.NextSteps, content: ex.ExercisesContent) -> None:
     page.text("Our rituals", size=15, weight="bold", colour=BLUE)
     if steps.plan:
         labels = [ex.ritual_label(p, content.rituals) for p in steps.plan]
         page.text(
             "Small things, done often, keep a couple close. This is what you planned "
             "together today:",
-            gap=0.12,
+            after=0.12,
         )
         week_strip(steps.plan, ax=page.axes(1.1))
         page.space(0.15)
         for number, (planned, label) in enumerate(zip(steps.plan, labels, strict=True), start=1):
             when = "every day" if planned.day == EVERY_DAY else f"on {planned.day}s"
             page.text(
-                f"{number}.  {label}: {when} at {planned.time}", size=12, weight="bold", gap=0.02
+                f"{number}.  {label}: {when} at {planned.time}", size=12, weight="bold", after=0.02
             )
             description = (
                 "Your own idea, in your own words."
                 if planned.ritual == ex.OWN
                 else content.rituals.ritual(planned.ritual).description
             )
-            page.text(description, indent=0.3, colour=INK, gap=0.1)
+            page.text(description, indent=0.3, colour=INK, after=0.1)
         page.text(
             "If you miss a week, just pick it up again. No blame; it is still yours.",
             colour=GREY,
-            gap=0.1,
+            after=0.1,
         )
         return
     general = steps.ideas and steps.ideas[0].theme == ex.GENERAL
@@ -281,28 +215,28 @@ def _rituals_part(page: _Page, steps: ex.NextSteps, content: ex.ExercisesContent
             else "Here are some ideas for the parts of your check-in that might enjoy a "
             "little more time together."
         ),
-        gap=0.14,
+        after=0.14,
     )
     for idea in steps.ideas:
         if idea.theme_name:
-            page.text(idea.theme_name, size=12.5, weight="bold", gap=0.03)
-        page.text(f"Try this: {idea.try_text}", indent=0.3, gap=0.03)
+            page.text(idea.theme_name, size=12.5, weight="bold", after=0.03)
+        page.text(f"Try this: {idea.try_text}", indent=0.3, after=0.03)
         for ritual in idea.rituals:
-            page.text(f"• {ritual.name}: {ritual.description}", indent=0.3, gap=0.02)
+            page.text(f"• {ritual.name}: {ritual.description}", indent=0.3, after=0.02)
         page.space(0.1)
     page.text("Choose one, put a day and a time on it, and try it for a month.", colour=GREY)
 
 
-def _calm_down_part(page: _Page, steps: ex.NextSteps, content: ex.ExercisesContent) -> None:
+def _calm_down_part(page: Page, steps: ex.NextSteps, content: ex.ExercisesContent) -> None:
     calm = content.calm_down
     page.text("When things get heated: our calm-down plans", size=15, weight="bold", colour=GREEN)
     page.text(
         "A break is for settling, not for winning, and coming back is part of the "
         "promise. Respect each other's signal.",
-        gap=0.15,
+        after=0.15,
     )
     top = page.y
-    column = (page.width - 2 * page.margin - 0.3) / 2
+    column = (page.text_width - 0.3) / 2
     bottoms = []
     for i, partner in enumerate(PARTNERS):
         page.y = top
@@ -314,8 +248,8 @@ def _calm_down_part(page: _Page, steps: ex.NextSteps, content: ex.ExercisesConte
             weight="bold",
             colour=PARTNER_COLOURS[partner],
             indent=indent,
-            width=column + indent,
-            gap=0.05,
+            width=column,
+            after=0.05,
         )
         if plan is None:
             lines = [
@@ -331,6 +265,6 @@ def _calm_down_part(page: _Page, steps: ex.NextSteps, content: ex.ExercisesConte
                 + ex.choice_words(calm.come_back, plan.come_back, plan.come_back_text),
             ]
         for line in lines:
-            page.text(line, indent=indent, width=column + indent, gap=0.06)
+            page.text(line, indent=indent, width=column, after=0.06)
         bottoms.append(page.y)
-    page.y = min(bottoms)
+    page.y = max(bottoms)  # below the longer of the two plans

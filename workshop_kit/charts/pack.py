@@ -13,131 +13,23 @@ the page, never left as empty axes.
 from __future__ import annotations
 
 import math
-import textwrap
 from dataclasses import dataclass
-from datetime import date as Date
 
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from .checkin import couple_themes, room_before_after, total_against_cutoff
 from .ios import ios_before_after
+from .page import Page, long_date
 from .style import (
     BLUE,
     GREEN,
     GREY,
     INK,
-    LIGHT_GREY,
     chart_style,
-    paper_size,
 )
 
-# Exact sheet sizes in inches: a PDF page must match the paper it is printed on.
-MARGIN = 0.75
 PHASE_WORDS = {"before": "at the start of the day", "after": "at the end of the day"}
-
-
-def long_date(iso: str) -> str:
-    """``2026-11-21`` written for people: ``21 November 2026``.
-
-    >>> long_date("2026-03-05")
-    '5 March 2026'
-    """
-    day = Date.fromisoformat(iso)
-    return f"{day.day} {day.strftime('%B')} {day.year}"
-
-
-class Page:
-    """A printed page with a writing cursor that moves down, in inches from the top."""
-
-    def __init__(self, paper: str, margin: float = MARGIN):
-        self.fig = Figure(figsize=paper_size(paper))
-        self.width, self.height = self.fig.get_size_inches()
-        self.margin = margin
-        self.y = margin
-
-    @property
-    def text_width(self) -> float:
-        return self.width - 2 * self.margin
-
-    def _fy(self, y: float) -> float:
-        return 1 - y / self.height
-
-    def text(
-        self,
-        message: str,
-        size: float = 11,
-        weight: str = "normal",
-        colour: str = INK,
-        indent: float = 0.0,
-        after: float = 0.08,
-        spacing: float = 1.35,
-    ) -> None:
-        """Write wrapped text at the cursor and move the cursor below it."""
-        chars = max(16, int((self.text_width - indent) * 72 / (size * 0.55)))
-        lines = textwrap.wrap(message, chars) or [""]
-        self.fig.text(
-            (self.margin + indent) / self.width,
-            self._fy(self.y),
-            "\n".join(lines),
-            fontsize=size,
-            fontweight=weight,
-            color=colour,
-            ha="left",
-            va="top",
-            linespacing=spacing,
-        )
-        self.y += len(lines) * size * spacing / 72 + after
-
-    def heading(self, message: str, colour: str = INK) -> None:
-        self.space(0.12)
-        self.text(message, size=14, weight="bold", colour=colour, after=0.04)
-        self.rule()
-        self.space(0.1)
-
-    def rule(self) -> None:
-        y = self._fy(self.y)
-        self.fig.add_artist(
-            Line2D(
-                [self.margin / self.width, 1 - self.margin / self.width],
-                [y, y],
-                transform=self.fig.transFigure,
-                color=LIGHT_GREY,
-                linewidth=1,
-            )
-        )
-
-    def space(self, inches: float) -> None:
-        self.y += inches
-
-    def axes(self, height: float, left: float = 0.0, right: float = 0.0):
-        """An Axes across the text width, ``height`` inches tall, below the cursor."""
-        bottom = self.height - self.y - height
-        ax = self.fig.add_axes(
-            (
-                (self.margin + left) / self.width,
-                bottom / self.height,
-                (self.text_width - left - right) / self.width,
-                height / self.height,
-            )
-        )
-        self.y += height
-        return ax
-
-    def header(self, title: str, couple_code: str, session_title: str, session_date: str) -> None:
-        self.text(title, size=22, weight="bold", after=0.02)
-        self.text(
-            f"Couple {couple_code}  ·  {session_title}  ·  {long_date(session_date)}",
-            size=10,
-            colour=GREY,
-            after=0.2,
-        )
-
-    def footer(self, message: str) -> None:
-        self.fig.text(
-            0.5, 0.4 / self.height, message, ha="center", va="bottom", fontsize=8.5, color=GREY
-        )
 
 
 @dataclass(frozen=True)

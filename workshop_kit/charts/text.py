@@ -40,9 +40,9 @@ _INVISIBLE = {0x200D, 0xFE0E, 0xFE0F, 0x20E3} | set(range(0x1F3FB, 0x1F400))
 _MIRROR = str.maketrans("()[]{}<>«»", ")(][}{><»«")
 
 
-@lru_cache(maxsize=4)
-def _font_path(family: str) -> str:
-    return font_manager.findfont(font_manager.FontProperties(family=family))
+@lru_cache(maxsize=8)
+def _font_path(family: str, weight: str = "normal") -> str:
+    return font_manager.findfont(font_manager.FontProperties(family=family, weight=weight))
 
 
 @lru_cache(maxsize=4)
@@ -50,9 +50,9 @@ def _charmap(family: str) -> frozenset[int]:
     return frozenset(ft2font.FT2Font(_font_path(family)).get_charmap())
 
 
-@lru_cache(maxsize=4)
-def _ft_font(family: str) -> ft2font.FT2Font:
-    return ft2font.FT2Font(_font_path(family))
+@lru_cache(maxsize=8)
+def _ft_font(family: str, weight: str = "normal") -> ft2font.FT2Font:
+    return ft2font.FT2Font(_font_path(family, weight))
 
 
 def displayable(text: str, family: str = FONT) -> str:
@@ -255,17 +255,19 @@ def visual_line(line: str, base: str | None = None) -> str:
 
 # -- measuring and wrapping -----------------------------------------------------------
 @lru_cache(maxsize=8192)
-def text_width(text: str, size: float, family: str = FONT) -> float:
-    """Width of ``text`` in points at font ``size`` (points)."""
+def text_width(text: str, size: float, family: str = FONT, weight: str = "normal") -> float:
+    """Width of ``text`` in points at font ``size`` (points), in ``weight`` ("bold")."""
     if not text:
         return 0.0
-    font = _ft_font(family)
+    font = _ft_font(family, weight)
     font.set_size(size, 72)
     font.set_text(text, 0.0)
     return font.get_width_height()[0] / 64.0
 
 
-def wrap(paragraph: str, width: float, size: float, family: str = FONT) -> list[str]:
+def wrap(
+    paragraph: str, width: float, size: float, family: str = FONT, weight: str = "normal"
+) -> list[str]:
     """Greedy wrap of one paragraph to ``width`` points; words too long are split.
 
     Words are measured one at a time (and remembered): a line is as wide as its words
@@ -273,11 +275,11 @@ def wrap(paragraph: str, width: float, size: float, family: str = FONT) -> list[
     """
     lines: list[str] = []
     current, current_width = "", 0.0
-    space = text_width(" ", size, family)
+    space = text_width(" ", size, family, weight)
     for word in paragraph.split(" "):
         if not word:
             continue
-        word_width = text_width(word, size, family)
+        word_width = text_width(word, size, family, weight)
         if current and current_width + space + word_width <= width:
             current, current_width = f"{current} {word}", current_width + space + word_width
             continue
@@ -287,16 +289,18 @@ def wrap(paragraph: str, width: float, size: float, family: str = FONT) -> list[
         if current:
             lines.append(current)
         current = ""
-        while len(word) > 1 and text_width(word, size, family) > width:
+        while len(word) > 1 and text_width(word, size, family, weight) > width:
             lo, hi = 1, len(word) - 1  # the longest head that fits (at least one letter)
             while lo < hi:
                 mid = (lo + hi + 1) // 2
                 lo, hi = (
-                    (mid, hi) if text_width(word[:mid], size, family) <= width else (lo, mid - 1)
+                    (mid, hi)
+                    if text_width(word[:mid], size, family, weight) <= width
+                    else (lo, mid - 1)
                 )
             lines.append(word[:lo])
             word = word[lo:]
-        current, current_width = word, text_width(word, size, family)
+        current, current_width = word, text_width(word, size, family, weight)
     if current:
         lines.append(current)
     return lines

@@ -7,8 +7,6 @@ one couple's comparison only and is meant for their pack.
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -16,6 +14,7 @@ from ..session import PARTNERS, Session
 from ..tally import OTHER
 from ..values import PILE_LABELS, CoupleComparison, Deck, choose_prompts, load_deck
 from ..values_session import couple_comparison, room_values
+from .page import Page
 from .style import (
     BLUE,
     GREEN,
@@ -100,83 +99,23 @@ def room_values_figure(session: Session, deck: Deck | None = None, top: int = 10
 
 
 # -- the couple's page ------------------------------------------------------------------
-class _Page:
-    """Writes lines top to bottom on a figure, in inches from the top margin."""
-
-    def __init__(self, fig: Figure, margin: float = 0.75):
-        self.fig = fig
-        self.width, self.height = fig.get_size_inches()
-        self.margin = margin
-        self.y = margin  # inches from the top
-        self.chars = int((self.width - 2 * margin) * 72 / (10 * 0.52))
-
-    def _fy(self) -> float:
-        return 1 - self.y / self.height
-
-    def line(
-        self,
-        text: str,
-        size: float = 10,
-        weight: str = "normal",
-        colour: str = INK,
-        x: float = 0.0,
-        gap: float = 1.45,
-        width: int | None = None,
-        hang: float = 0.0,
-    ) -> None:
-        """Write ``text`` wrapped to the page; continuation lines move ``hang`` inches in."""
-        wrap = width or int(self.chars * 10 / size) - int((x + hang) * 72 / (size * 0.52))
-        for i, part in enumerate(textwrap.wrap(text, wrap) or [""]):
-            self.fig.text(
-                (self.margin + x + (hang if i else 0.0)) / self.width,
-                self._fy(),
-                part,
-                fontsize=size,
-                fontweight=weight,
-                color=colour,
-                ha="left",
-                va="top",
-            )
-            self.y += size * gap / 72
-
-    def heading(self, text: str, colour: str = INK) -> None:
-        self.y += 0.14
-        self.line(text, size=13, weight="bold", colour=colour)
-        self.fig.add_artist(_rule(self.fig, self.margin, self.width, self._fy() + 0.004))
-        self.y += 0.06
-
-    def space(self, inches: float) -> None:
-        self.y += inches
-
-    @property
-    def room_left(self) -> float:
-        return self.height - self.margin - self.y
-
-
-def _rule(fig: Figure, margin: float, width: float, y: float):
-    from matplotlib.lines import Line2D
-
-    return Line2D(
-        [margin / width, 1 - margin / width],
-        [y, y],
-        transform=fig.transFigure,
-        color=LIGHT_GREY,
-        linewidth=1,
-    )
+LINE_SPACING = 1.45  # a list page: lines a little apart, no extra space between items
+HEADING = {"size": 13, "above": 0.1, "below": 0.06}
+FOOTNOTE_ROOM = 0.3  # inches kept at the foot of the page for the closing note
 
 
 def _pile(pile) -> str:
     return PILE_LABELS.get(pile, "not sorted").lower()
 
 
-def _list(page: _Page, items: list[str], limit: int, empty: str) -> None:
+def _list(page: Page, items: list[str], limit: int, empty: str) -> None:
     if not items:
-        page.line(empty, colour=GREY, x=0.15)
+        page.text(empty, colour=GREY, indent=0.15)
         return
     for text in items[:limit]:
-        page.line("•  " + text, x=0.15, hang=0.17)
+        page.text("•  " + text, indent=0.15, hang=0.17)
     if len(items) > limit:
-        page.line(f"…and {len(items) - limit} more.", colour=GREY, x=0.15)
+        page.text(f"…and {len(items) - limit} more.", colour=GREY, indent=0.15)
 
 
 def couple_values_page(
@@ -195,10 +134,9 @@ def couple_values_page(
     """
     size = paper_size(paper)
     with chart_style("print"):
-        fig = Figure(figsize=size)
-        page = _Page(fig)
-        page.line("Our shared values", size=22, weight="bold")
-        page.line(
+        page = Page(fig=Figure(figsize=size), spacing=LINE_SPACING, after=0.0, size=10)
+        page.text("Our shared values", size=22, weight="bold")
+        page.text(
             f"Couple {couple_code}" + (f"  ·  {subtitle}" if subtitle else ""), size=10, colour=GREY
         )
         page.space(0.1)
@@ -206,45 +144,51 @@ def couple_values_page(
             _both_sorted(page, comparison, deck)
         else:
             _someone_skipped(page, comparison, deck)
-        page.heading("To talk about together", colour=BLUE)
+        page.heading("To talk about together", colour=BLUE, **HEADING)
+        foot = page.height - page.margin - FOOTNOTE_ROOM
         for n, prompt in enumerate(choose_prompts(comparison, deck), start=1):
-            page.line(f"{n}.  {prompt}", x=0.15, hang=0.2)
+            line = f"{n}.  {prompt}"
+            if n > 1 and page.y + page.height_of(line, indent=0.15, hang=0.2) > foot - 0.05:
+                break  # a full page keeps the prompts that fit, never runs into the note
+            page.text(line, indent=0.15, hang=0.2)
             page.space(0.04)
-        page.y = page.height - page.margin - 0.3
-        page.line(
+        page.y = foot
+        page.text(
             "Differences in values are normal in close couples, and values can change over "
             "the years. This page is yours: it holds your answers only.",
             size=8,
             colour=GREY,
         )
-    return fig
+    return page.fig
 
 
-def _top_fives(page: _Page, comparison: CoupleComparison) -> None:
+def _top_fives(page: Page, comparison: CoupleComparison) -> None:
     table = comparison.table
     start = page.y
     lowest = start
     for column, partner in enumerate(PARTNERS):
         page.y = start
-        x = column * (page.width - 2 * page.margin) / 2
-        page.line(f"Partner {partner}'s top five", weight="bold", x=x)
+        half = page.text_width / 2
+        x = column * half
+        page.text(f"Partner {partner}'s top five", weight="bold", indent=x, width=half)
         ranked = table.dropna(subset=[f"rank_{partner.lower()}"]).sort_values(
             f"rank_{partner.lower()}"
         )
         if ranked.empty:
-            page.line("(not ranked)", colour=GREY, x=x + 0.15)
+            page.text("(not ranked)", colour=GREY, indent=x + 0.15, width=half - 0.15)
         for row in ranked.itertuples():
-            page.line(
+            page.text(
                 f"{int(getattr(row, f'rank_{partner.lower()}'))}.  {row.value}",
-                x=x + 0.15,
-                width=38,
+                indent=x + 0.15,
+                width=half - 0.15,
+                hang=0.2,
             )
         lowest = max(lowest, page.y)
     page.y = lowest
 
 
-def _both_sorted(page: _Page, comparison: CoupleComparison, deck: Deck) -> None:
-    page.heading("What you both hold very important", colour=GREEN)
+def _both_sorted(page: Page, comparison: CoupleComparison, deck: Deck) -> None:
+    page.heading("What you both hold very important", colour=GREEN, **HEADING)
     shared = [
         f"{r.value}" + ("   ★ in both your top fives" if r.both_top5 else "")
         for r in comparison.shared.itertuples()
@@ -258,13 +202,13 @@ def _both_sorted(page: _Page, comparison: CoupleComparison, deck: Deck) -> None:
     )
     page.space(0.08)
     _top_fives(page, comparison)
-    page.heading("Placed a little differently", colour=BLUE)
+    page.heading("Placed a little differently", colour=BLUE, **HEADING)
     different = [
         f"{r.value}: {_pile(r.pile_a)} to A, {_pile(r.pile_b)} to B"
         for r in comparison.placed_differently.itertuples()
     ]
     _list(page, different, 6, "Every card you both sorted landed in the same pile or far apart.")
-    page.heading("Where you differ most", colour=VERMILLION)
+    page.heading("Where you differ most", colour=VERMILLION, **HEADING)
     divergent = [
         f"{r.value}: {_pile(r.pile_a)} to A, {_pile(r.pile_b)} to B"
         for r in comparison.divergent.itertuples()
@@ -276,17 +220,17 @@ def _both_sorted(page: _Page, comparison: CoupleComparison, deck: Deck) -> None:
         "No value was very important to one of you and not important to the other.",
     )
     page.space(0.1)
-    page.line(
+    page.text(
         f"You put {comparison.n_same} of the {comparison.n_compared} cards you both sorted in the "
         f"same pile ({comparison.agreement:.0%}).",
         weight="bold",
     )
 
 
-def _someone_skipped(page: _Page, comparison: CoupleComparison, deck: Deck) -> None:
-    page.heading("Your values", colour=GREEN)
+def _someone_skipped(page: Page, comparison: CoupleComparison, deck: Deck) -> None:
+    page.heading("Your values", colour=GREEN, **HEADING)
     if not comparison.sorted_a and not comparison.sorted_b:
-        page.line(
+        page.text(
             "You did not sort the value cards in the workshop, and that is completely "
             "fine. If you would like to, sort them at home, each on your own, and then "
             "compare: the questions below are a good place to start."
@@ -294,7 +238,7 @@ def _someone_skipped(page: _Page, comparison: CoupleComparison, deck: Deck) -> N
         return
     sorter = "A" if comparison.sorted_a else "B"
     other = "B" if sorter == "A" else "A"
-    page.line(
+    page.text(
         f"Partner {other} did not sort the cards this time, and that is completely fine: "
         "taking part is always a choice. There is nothing to compare yet, so this page "
         f"shows what partner {sorter} chose. You could go through the cards together "
@@ -303,11 +247,11 @@ def _someone_skipped(page: _Page, comparison: CoupleComparison, deck: Deck) -> N
     page.space(0.08)
     column = f"rank_{sorter.lower()}"
     ranked = comparison.table.dropna(subset=[column]).sort_values(column)
-    page.line(f"Partner {sorter}'s top five", weight="bold")
+    page.text(f"Partner {sorter}'s top five", weight="bold")
     items = [f"{int(getattr(r, column))}.  {r.value}" for r in ranked.itertuples()]
     if items:
         for item in items:
-            page.line(item, x=0.15)
+            page.text(item, indent=0.15)
     else:
         very = comparison.table[comparison.table[f"pile_{sorter.lower()}"] == "very"]
         _list(page, very["value"].tolist(), 10, "(no cards in the very-important pile yet)")
