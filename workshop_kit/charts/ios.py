@@ -22,6 +22,9 @@ from .style import BLUE, INK, VERMILLION, get_ax
 LEVELS = 7
 MAX_OVERLAP = 0.88  # share of each circle covered by the other at level 7: "almost full"
 UNION_AREA = 2 * math.pi  # two unit circles side by side
+# labels sit over their own circles when the centres are this far apart (data units)
+LABEL_ROOM = 1.6
+LABEL_GAP = 0.12
 
 
 def overlap_share(x: float) -> float:
@@ -77,7 +80,7 @@ def draw_pair(
     """Draw pair ``level`` centred at ``centre``; "Me" on the left, "My partner" on the right."""
     radius, distance = pair_geometry(level)
     cx, cy = centre
-    for side, colour, label in ((-1, colours[0], "Me"), (1, colours[1], "My\npartner")):
+    for side, colour in ((-1, colours[0]), (1, colours[1])):
         x = cx + side * distance / 2 * scale
         ax.add_patch(
             Circle(
@@ -88,18 +91,17 @@ def draw_pair(
                 linewidth=linewidth * (1.6 if highlight else 1),
             )
         )
-        if labels:
-            # in the part of the circle the other does not cover, where there is one
-            offset = max(distance / 2, radius * 0.8) * scale
-            ax.text(
-                cx + side * offset,
-                cy,
-                label,
-                ha="center",
-                va="center",
-                fontsize="small",
-                color=colour,
-            )
+    if labels:
+        # above the pair, each over its own circle; side by side when the circles are too
+        # close for that. Inside the circles a label would cross the other circle's line.
+        top = cy + radius * scale + LABEL_GAP
+        left, right = cx - distance / 2 * scale, cx + distance / 2 * scale
+        if right - left >= LABEL_ROOM:
+            places = ((left, "center"), (right, "center"))
+        else:
+            places = ((cx - LABEL_GAP, "right"), (cx + LABEL_GAP, "left"))
+        for (x, align), colour, label in zip(places, colours, ("Me", "My partner"), strict=True):
+            ax.text(x, top, label, ha=align, va="bottom", fontsize="small", color=colour)
 
 
 def ios_scale(ax=None, chosen: int | None = None, numbers: bool = True):
@@ -143,7 +145,7 @@ def ios_before_after(before: float | None, after: float | None, ax=None, title: 
             label = f"{label}: {value:g} of {LEVELS}"
         ax.text(cx, -1.9, label, ha="center", va="top", fontweight="bold")
     ax.set_xlim(-2.6, spacing + 2.6)
-    ax.set_ylim(-2.8, 1.6)
+    ax.set_ylim(-2.8, 2.2)  # room above the pairs for "Me" and "My partner"
     ax.set_aspect("equal")
     ax.set_axis_off()
     if title:
