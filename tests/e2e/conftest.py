@@ -132,3 +132,66 @@ def screenshot(page, name: str) -> Path:
 
 def no_horizontal_scroll(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def add_couple(store_path) -> str:
+    """A new couple with nothing stored yet, added through a connection of its own.
+
+    Add it before opening a page whose widget lists the couple codes when it is built.
+    """
+    with Session.open(store_path) as session:
+        return session.add_couple()
+
+
+# Every visible piece of text on the page (an element with text of its own, or a form
+# field), with its font size; and every visible button with its height. A button's label
+# is measured by the button's height (the kit's labels are 22 px in 52 px buttons).
+_SIZES_JS = """() => {
+    const shown = (el) => el.getClientRects().length > 0
+        && getComputedStyle(el).visibility !== 'hidden';
+    const own = (el) => [...el.childNodes].some(
+        (n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    const px = (el) => parseFloat(getComputedStyle(el).fontSize);
+    const cells = document.querySelector('#rendered_cells');
+    const texts = [...cells.querySelectorAll('*')]
+        .filter((el) => !['OPTION', 'STYLE', 'SCRIPT'].includes(el.tagName))
+        .filter((el) => !el.closest('button'))
+        .filter((el) => own(el) || ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName))
+        .filter(shown)
+        .map((el) => [el.tagName.toLowerCase() + '.' + [...el.classList].join('.'),
+                      (el.value || el.textContent).trim().slice(0, 40), px(el)]);
+    const buttons = [...cells.querySelectorAll('button')].filter(shown).map(
+        (el) => [el.textContent.trim().slice(0, 40), el.getBoundingClientRect().height]);
+    return {texts, buttons};
+}"""
+
+
+def projector_sizes(page, min_text: float = 24, min_button: float = 44) -> dict:
+    """What on the page is too small for the projector: text under ``min_text`` px, buttons
+    under ``min_button`` px high; with how many texts and buttons were measured."""
+    sizes = page.evaluate(_SIZES_JS)
+    return {
+        "texts": len(sizes["texts"]),
+        "buttons": len(sizes["buttons"]),
+        "small_text": [t for t in sizes["texts"] if t[2] < min_text],
+        "low_buttons": [b for b in sizes["buttons"] if b[1] < min_button],
+    }
+
+
+def fits_both_projectors(page) -> list:
+    """The projector sizes (1024×768, 1920×1080) at which the page scrolls sideways; the
+    page is left at 1024×768."""
+    wide = []
+    for viewport in (LARGE, SMALL):
+        page.set_viewport_size(viewport)
+        if not no_horizontal_scroll(page):
+            wide.append(
+                (viewport, page.evaluate("[document.documentElement.scrollWidth, innerWidth]"))
+            )
+    return wide
+
+
+def shown_option(select) -> str:
+    """The label a drop-down (a ``<select>`` locator) shows; ipywidgets writes its spaces as
+    no-break spaces."""
+    return select.evaluate("el => el.options[el.selectedIndex].text").replace("\xa0", " ")

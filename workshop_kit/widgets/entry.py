@@ -1,6 +1,6 @@
 """Fast entry of paper check-in forms, keyboard only.
 
-Type the couple code, the partner and pick the phase; then type the answers as one row of
+Pick the phase once; type the couple code, Tab, the partner, Tab, and the answers as one row of
 characters, one per answer in the order printed on the form (``-``, ``.`` or a space for a
 skipped answer, ``y``/``n`` for the yes/no questions), or tab through the boxes one by
 one. Each character is checked as it is typed: a wrong one is flagged and nothing is
@@ -19,6 +19,7 @@ from ..session import CODE_PATTERN, PARTNERS, PHASES, Session, normalise_code
 from . import common
 
 UNTYPED = "_"  # in the row: a box not typed yet
+FROM_FILE = ""  # the import box's phase: read it from the file's phase column
 ENTRY_CSS = """
 <style>
 .wk-entry-row input { font-family: "DejaVu Sans Mono", monospace !important;
@@ -101,14 +102,16 @@ class EntryWidget:
                     "the form: one character each. Type - (or . or a space) for a skipped "
                     "answer, y or n for the yes/no questions. Or tab through the boxes."
                 ),
+                # The check-in comes first: it is chosen once, and Tab from the partner box
+                # must go straight on to the answers row (the way the notebook says to type).
                 w.HBox(
                     [
+                        common.text("Check-in", "wk-question"),
+                        self.phase,
                         common.text("Code", "wk-question"),
                         self.code,
                         common.text("Partner", "wk-question"),
                         self.partner,
-                        common.text("Check-in", "wk-question"),
-                        self.phase,
                     ],
                     layout=w.Layout(align_items="center", flex_flow="row wrap"),
                 ),
@@ -328,9 +331,10 @@ class ImportBox:
             layout=w.Layout(width="100%"),
         )
         self.phase = w.Dropdown(
-            options=[("from the file's phase column", None), *((p, p) for p in PHASES)],
-            value=None,
-            layout=w.Layout(width="360px"),
+            # "" rather than None: a Dropdown shows a None value as an empty box
+            options=[("from the file's phase column", FROM_FILE), *((p, p) for p in PHASES)],
+            value=FROM_FILE,
+            layout=w.Layout(width="460px"),  # room for its longest choice at 24 px
         )
         self.button = common.button("Import this file", "primary", width="260px")
         self.button.on_click(lambda _b: self.run())
@@ -362,7 +366,7 @@ class ImportBox:
             common.set_text(self.message, "Type or paste the file's path first.", "wk-error")
             return False
         try:
-            report = import_file(self.session, path, phase=self.phase.value)
+            report = import_file(self.session, path, phase=self.phase.value or None)
         except WorkshopKitError as exc:
             lines = "".join(f"<div>{html.escape(line)}</div>" for line in str(exc).splitlines())
             self.message.value = f'<div class="wk-error">{lines}</div>'

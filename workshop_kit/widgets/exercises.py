@@ -326,8 +326,10 @@ class RitualsPlanWidget:
             f"{html.escape(r.description)}</div>"
             for r in (*self.content.catalogue, self.content.own)
         )
+        # The own-words box comes last: on a narrow screen it wraps onto a line of its own
+        # under its row, instead of pushing that row's day and time away from their ritual.
         lines = [
-            _row([ritual, own, day, at], align_items="center") for ritual, own, day, at in self.rows
+            _row([ritual, day, at, own], align_items="center") for ritual, own, day, at in self.rows
         ]
         self.view = common.root(
             [
