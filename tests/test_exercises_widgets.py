@@ -12,6 +12,7 @@ from workshop_kit.widgets.exercises import (
     CHOOSE,
     CalmDownPlanWidget,
     ListeningRoundWidget,
+    PlansMadeView,
     RitualsPlanWidget,
 )
 
@@ -233,3 +234,21 @@ def test_calm_down_own_words_are_required(session) -> None:
     view.save()
     assert "please write your own words" in view.message.value
     assert ex.calm_down_plan(session, code, "A") is None
+
+
+def test_plans_made_view_counts_in_words_and_follows_saves(session) -> None:
+    plans = CalmDownPlanWidget(session)
+    view = PlansMadeView(session, follow=plans)
+    assert "Calm-down plans: fewer than 3 partners so far." in view.text.value
+    codes = session.couple_codes()
+    for code, partner in ((codes[0], "A"), (codes[0], "B"), (codes[1], "A")):
+        plans.code_picker.value = code
+        plans.partner_picker.value = partner
+        plans.signal.value = "pause_word"
+        plans.break_minutes.value = 20
+        plans.come_back.value = "message"
+        plans.save()
+    # updated by the saves themselves, no refresh pressed; no code or partner on show
+    assert "Calm-down plans: 3 partners." in view.text.value
+    assert not any(code in view.text.value for code in codes)
+    assert "Rituals plans: fewer than 3 couples so far." in view.text.value

@@ -295,6 +295,7 @@ class RitualsPlanWidget:
         content: ex.RitualsContent | None = None,
     ):
         self.session = session
+        self.on_saved: list[Callable[[], None]] = []  # called after each saved plan
         self.content = content or ex.load_exercises().rituals
         options = [
             NO_RITUAL,
@@ -400,6 +401,8 @@ class RitualsPlanWidget:
             return
         names = "; ".join(f"{ex.ritual_label(p, self.content)} ({p.day}, {p.time})" for p in plan)
         common.set_text(self.message, f"Saved: {names}", "wk-ok")
+        for listener in self.on_saved:
+            listener()
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -418,6 +421,7 @@ class CalmDownPlanWidget:
         content: ex.CalmDownContent | None = None,
     ):
         self.session = session
+        self.on_saved: list[Callable[[], None]] = []  # called after each saved plan
         self.content = content or ex.load_exercises().calm_down
         self.code_picker = _code_picker(session, couple_code)
         self.partner_picker = w.ToggleButtons(
@@ -538,6 +542,52 @@ class CalmDownPlanWidget:
             common.set_text(self.message, f"Not saved yet: {exc}", "wk-error")
             return
         common.set_text(self.message, f"Saved, partner {who[1]}. Thank you.", "wk-ok")
+        for listener in self.on_saved:
+            listener()
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.view)
+
+
+class PlansMadeView:
+    """How many plans the room has made, in words for the projector (k-suppressed).
+
+    Refreshed by its button, and at once when a plan widget it follows saves a plan.
+
+    >>> import tempfile, pathlib
+    >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=2, seed=1)
+    >>> PlansMadeView(s).sentence()
+    'Rituals plans: fewer than 3 couples so far. Calm-down plans: fewer than 3 partners so far.'
+    """
+
+    def __init__(self, session: Session, follow: tuple = ()):
+        self.session = session
+        self.text = common.text("", "wk-progress")
+        self.refresh_button = common.button("Refresh")
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        for widget in follow if isinstance(follow, tuple | list) else (follow,):
+            widget.on_saved.append(self.refresh)
+        self.view = common.root([_row([self.text, self.refresh_button])])
+        self.refresh()
+
+    def sentence(self) -> str:
+        made = ex.plans_made(self.session)
+        k = self.session.k
+
+        def count(n: int | None, who: str) -> str:
+            if n is None:
+                return f"fewer than {k} {who}s so far"
+            return f"{n} {who}" if n == 1 else f"{n} {who}s"
+
+        return (
+            f"Rituals plans: {count(made['rituals_plans'], 'couple')}. "
+            f"Calm-down plans: {count(made['calm_down_plans'], 'partner')}."
+        )
+
+    def refresh(self) -> None:
+        common.set_text(self.text, self.sentence(), "wk-progress")
 
     def _ipython_display_(self):
         from IPython.display import display
