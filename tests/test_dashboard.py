@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+import pandas as pd
 import pytest
 
 from workshop_kit.charts.dashboard import room_theme_bars
@@ -140,3 +141,105 @@ def test_themes_under_k_are_named_not_drawn(room):
     assert widths == [round((4 + 4 + 2 + 2) / 4 - 1, 6)]  # only quality time has 3+ people
     labels = [t.get_text() for t in ax.texts]
     assert labels.count(f"fewer than {room.k}") == 1  # vulnerability: 2 people
+
+
+def test_after_fast_updates_the_board_shows_what_a_new_board_would(demo_session):
+    import numpy as np
+
+    writer = Session.open(demo_session.path)  # the entry notebook's connection
+    board = RoomDashboard(demo_session)
+    codes = writer.couple_codes()
+    for value, code in zip((1, 5, 2, 4, 3), codes):
+        writer.record_answer(code, "B", "after", "checkin", "gr1", value)
+        writer.record_answer(codes[0], "A", "after", "checkin", "gr1", 6 - value)  # changed
+        assert board.refresh()
+    writer.close()
+    assert board.painter.fast_draws == 5
+    fresh = RoomDashboard(Session.open(demo_session.path))
+    assert fresh.painter.full_draws == 1
+    pd.testing.assert_frame_equal(board.received, fresh.received)
+    mine, theirs = board.painter.figure, fresh.painter.figure
+    for ax, other in zip(mine.axes, theirs.axes):
+        assert [t.get_text() for t in ax.texts] == [t.get_text() for t in other.texts]
+        assert [p.get_width() for p in ax.patches] == [p.get_width() for p in other.patches]
+    same = np.asarray(board.painter.canvas.buffer_rgba()) == np.asarray(
+        fresh.painter.canvas.buffer_rgba()
+    )
+    assert same.all()
+    assert bytes(board.chart.value) == bytes(fresh.chart.value)
+    fresh.session.close()
+
+
+def test_entries_do_not_redraw_the_chart_and_the_private_panel_recomputes_only_on_change(
+    demo_session, monkeypatch
+):
+    from workshop_kit.widgets import dashboard
+
+    calls = []
+
+    def counted(session):
+        calls.append(1)
+        return follow_up_list(session)
+
+    monkeypatch.setattr(dashboard, "follow_up_list", counted)
+    writer = Session.open(demo_session.path)
+    board = RoomDashboard(demo_session)
+    board.private_toggle.value = True
+    assert len(calls) == 1
+    draws = (board.painter.full_draws, board.painter.fast_draws)
+    chart = bytes(board.chart.value)
+    code = writer.couple_codes()[0]
+
+    writer.put_entry("word", "w1", "kind", code, "A")  # a room word: nothing here moves
+    assert board.refresh()
+    assert (board.painter.full_draws, board.painter.fast_draws) == draws
+    assert bytes(board.chart.value) == chart
+    assert len(calls) == 1
+
+    writer.set_flag(code, "B", "wants_to_talk", True)  # a flag: the private list moves
+    assert board.refresh()
+    assert len(calls) == 2
+    assert "would like to talk to someone" in html.unescape(board.private_body.value)
+    assert (board.painter.full_draws, board.painter.fast_draws) == draws
+
+    writer.record_answer(code, "A", "after", "checkin", "qt1", 1)  # an answer: both move
+    assert board.refresh()
+    assert len(calls) == 3
+    assert sum((board.painter.full_draws, board.painter.fast_draws)) == sum(draws) + 1
+    assert not board.refresh()  # nothing new: nothing recomputed
+    assert len(calls) == 3
+
+    board.private_toggle.value = False
+    writer.record_answer(code, "A", "after", "checkin", "qt1", 2)
+    assert board.refresh()
+    assert len(calls) == 3  # hidden: never computed
+    board.private_toggle.value = True
+    assert len(calls) == 4
+    writer.close()
+
+
+def test_a_drawing_that_failed_is_done_again_at_the_next_poll(demo_session, monkeypatch):
+    from workshop_kit.charts import dashboard as charts
+
+    writer = Session.open(demo_session.path)
+    board = RoomDashboard(demo_session)
+    code = writer.couple_codes()[0]
+    writer.record_answer(code, "A", "after", "checkin", "qt1", 1)
+    real = charts.update_room_theme_bars
+
+    def fails_after_moving_some_bars(ax, means, names, k):
+        real(ax, means, names, k)
+        raise OSError("disk hiccup")
+
+    monkeypatch.setattr(
+        "workshop_kit.widgets.live_chart.update_room_theme_bars", fails_after_moving_some_bars
+    )
+    with pytest.raises(OSError):
+        board.refresh()
+    monkeypatch.undo()
+    assert board.refresh()  # nothing new in the store, but the chart is still owed
+    fresh = RoomDashboard(Session.open(demo_session.path))
+    assert bytes(board.chart.value) == bytes(fresh.chart.value)
+    assert not board.refresh()
+    fresh.session.close()
+    writer.close()

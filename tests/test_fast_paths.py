@@ -6,13 +6,14 @@ dropped) as the reference: row-by-row ``iterrows`` and one pivot per subscale.
 
 from __future__ import annotations
 
+import io
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from workshop_kit import scoring
+from workshop_kit import scoring, tally
 from workshop_kit.content import Instrument
 from workshop_kit.results import (
     checkin_results,
@@ -21,7 +22,7 @@ from workshop_kit.results import (
     session_theme_means,
 )
 from workshop_kit.widgets.dashboard import RoomDashboard, theme_names
-from workshop_kit.widgets.live_chart import LiveRoomChart, dashboard_figure
+from workshop_kit.widgets.live_chart import LiveRoomChart, dashboard_figure, png_bytes
 
 KEYS = scoring.KEYS
 
@@ -95,6 +96,21 @@ def old_sample_reliability(
     return pd.DataFrame(rows, columns=["subscale", "reliability", "sd", "n", "source", "warning"])
 
 
+def old_room_means(frame: pd.DataFrame, by: list[str], value: str, k: int) -> pd.DataFrame:
+    k = tally.check_k(k)
+    rows = []
+    present = frame.dropna(subset=[value])
+    for key, group in present.groupby(by, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        mean, sd, lo, hi = tally.mean_ci(group[value])
+        n = len(group)
+        hidden = n < k
+        if hidden:
+            mean = sd = lo = hi = math.nan
+        rows.append((*key, n, mean, sd, lo, hi, hidden))
+    return pd.DataFrame(rows, columns=[*by, "n", "mean", "sd", "ci_low", "ci_high", "suppressed"])
+
+
 def variants(answers: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The demo's answers, and the awkward cases: nothing, one phase, holes, a dead item."""
     return {
@@ -135,6 +151,34 @@ def test_vectorised_scoring_equals_the_row_by_row_code(demo_session, instrument_
             pd.testing.assert_frame_equal(new, old, obj=name)
 
 
+def test_grouped_room_means_equal_the_loop_per_group_bit_for_bit(demo_session):
+    checkin = demo_session.content.instrument("checkin")
+    scores = scoring.subscale_scores(demo_session.answers(), checkin)
+    cases = {
+        "demo": scores,
+        "empty": scores.iloc[:0],
+        "before only": scores[scores["phase"] == "before"],
+        "15 random rows (groups under k)": scores.sample(15, random_state=2),
+        "one row": scores.iloc[:1],
+        "a third unscored": scores.assign(score=scores["score"].where(scores.index % 3 > 0)),
+        "nothing scored": scores.assign(score=math.nan),
+        "whole-number scores": scores.assign(score=scores["score"].round()),
+    }
+    for name, frame in cases.items():
+        for by in (["subscale", "phase"], ["phase"], ["subscale"]):
+            for k in (1, 2, 3, 30):
+                new = tally.room_means(frame, by, "score", k)
+                old = old_room_means(frame, by, "score", k)
+                pd.testing.assert_frame_equal(new, old, check_exact=True, obj=f"{name} {by} {k}")
+    # integer values and a grouping column of numbers take the same path
+    small = pd.DataFrame({"g": [2, 1, 2, 2, 1, 1, 1], "v": [1, 2, 3, 4, 5, 6, 7]})
+    pd.testing.assert_frame_equal(
+        tally.room_means(small, ["g"], "v", 4), old_room_means(small, ["g"], "v", 4)
+    )
+    with pytest.raises(tally.InputError, match="k must be"):
+        tally.room_means(scores, ["phase"], "score", 0)
+
+
 def test_the_live_theme_means_equal_the_full_results(demo_session):
     code = demo_session.couple_codes()[2]
     demo_session.record_answer(code, "B", "after", "checkin", "em1", 1)
@@ -154,33 +198,79 @@ def drawn(figure) -> list:
                     round(p.get_x(), 9),
                     round(p.get_y(), 9),
                     round(p.get_width(), 9),
+                    round(p.get_height(), 9),
                     p.get_facecolor(),
+                    p.get_edgecolor(),
+                    p.get_linewidth(),
+                    p.get_zorder(),
                 )
                 for p in ax.patches
             ]
         )
-        out.append([(t.get_text(), t.get_position(), t.get_color()) for t in ax.texts])
+        out.append(
+            [(t.get_text(), t.get_position(), t.get_color(), t.get_fontsize()) for t in ax.texts]
+        )
         out.append([t.get_text() for t in ax.get_yticklabels()])
         out.append((ax.get_xlim(), ax.get_ylim()))
     return out
+
+
+def pixels_of_a_full_drawing(received, means, names, k) -> np.ndarray:
+    """The chart drawn from scratch by a new LiveRoomChart, as RGBA pixels."""
+    fresh = LiveRoomChart(names, k)
+    fresh.png(received, means)
+    assert (fresh.full_draws, fresh.fast_draws) == (1, 0)
+    return np.asarray(fresh.canvas.buffer_rgba()).copy()
 
 
 def test_a_fast_redraw_draws_what_a_full_one_would(demo_session):
     names = theme_names(demo_session)
     chart = LiveRoomChart(names, demo_session.k)
     chart.png(checkins_received(demo_session), session_theme_means(demo_session))
-    code = demo_session.couple_codes()[4]
-    for value in (1, 5, 2):
-        demo_session.record_answer(code, "A", "after", "checkin", "qt1", value)
+    bars = list(chart.figure.axes[1].patches)
+    codes = demo_session.couple_codes()
+    rng = np.random.default_rng(3)
+    items = [item.id for item in demo_session.content.instrument("checkin").items]
+    for step in range(8):
+        # moves a bar, a figure, and the "after" count (couple 11 had not answered after)
+        demo_session.record_answer(
+            codes[int(rng.integers(len(codes)))],
+            "AB"[step % 2],
+            "after",
+            "checkin",
+            items[int(rng.integers(len(items)))],
+            int(rng.integers(1, 6)),
+        )
         received, means = checkins_received(demo_session), session_theme_means(demo_session)
         png = chart.png(received, means)
         assert png.startswith(b"\x89PNG")
         assert drawn(chart.figure) == drawn(
             dashboard_figure(received, means, names, demo_session.k)
         )
-    assert (chart.full_draws, chart.fast_draws) == (1, 3)
-    # the legend is drawn once, not once per redraw
+        # pixel for pixel what a drawing from scratch gives, after every fast update
+        full = pixels_of_a_full_drawing(received, means, names, demo_session.k)
+        fast = np.asarray(chart.canvas.buffer_rgba())
+        assert fast.shape == full.shape
+        assert np.count_nonzero((fast != full).any(axis=2)) == 0
+    assert (chart.full_draws, chart.fast_draws) == (1, 8)
+    # the legend is drawn once, not once per redraw; the bars are the same artists
     assert len(chart.figure.axes[1].get_legend().get_texts()) == 2
+    assert list(chart.figure.axes[1].patches) == bars
+
+
+def test_the_png_holds_the_canvas_pixels(demo_session):
+    from PIL import Image
+
+    chart = LiveRoomChart(theme_names(demo_session), demo_session.k)
+    png = chart.png(checkins_received(demo_session), session_theme_means(demo_session))
+    decoded = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+    assert np.array_equal(decoded, np.asarray(chart.canvas.buffer_rgba()))
+    # a see-through figure keeps its alpha channel
+    chart.figure.set_facecolor((1, 1, 1, 0.5))
+    chart.canvas.draw()
+    decoded = np.asarray(Image.open(io.BytesIO(png_bytes(chart.canvas))))
+    assert decoded.shape[2] == 4
+    assert np.array_equal(decoded, np.asarray(chart.canvas.buffer_rgba()))
 
 
 def test_a_change_of_layout_redraws_everything(session):

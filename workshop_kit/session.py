@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date as Date
+from numbers import Integral
 from pathlib import Path
 from typing import Any
 
@@ -387,6 +388,46 @@ class Session:
         )
         rows = self.store.conn.execute(query, params).fetchall()
         frame = pd.DataFrame(rows, columns=ANSWER_COLUMNS)
+        frame["value"] = frame["value"].astype(float)
+        return frame
+
+    def answers_since(self, after_id: int = 0) -> pd.DataFrame:
+        """Every answer row written after the row ``after_id``, oldest first.
+
+        Rows are never changed or deleted once written (a new answer to the same item is
+        a new row, and the latest wins), so a view that has read up to ``after_id`` stays
+        up to date by reading only what this returns. Unlike :meth:`answers` it returns
+        every row, superseded ones too, with its ``id``.
+
+        Parameters
+        ----------
+        after_id : int
+            The largest answer id already read; 0 for all of them.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``id`` and the columns of :meth:`answers`, in ``id`` order.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1)
+        >>> code = s.couple_codes()[0]
+        >>> s.record_answer(code, "A", "before", "checkin", "qt1", 4)
+        >>> s.record_answer(code, "A", "before", "checkin", "qt1", 2)
+        >>> s.answers_since(0)[["id", "value"]].to_dict("records")
+        [{'id': 1, 'value': 4.0}, {'id': 2, 'value': 2.0}]
+        >>> s.answers_since(2).empty
+        True
+        """
+        if isinstance(after_id, bool) or not isinstance(after_id, Integral) or after_id < 0:
+            raise InputError(f"after_id must be a whole number of at least 0; not {after_id!r}")
+        rows = self.store.conn.execute(
+            f"SELECT id, {', '.join(ANSWER_COLUMNS)} FROM answers WHERE id > ? ORDER BY id",
+            (int(after_id),),
+        ).fetchall()
+        frame = pd.DataFrame(rows, columns=["id", *ANSWER_COLUMNS])
         frame["value"] = frame["value"].astype(float)
         return frame
 
