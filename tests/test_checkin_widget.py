@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from workshop_kit.errors import InputError
 from workshop_kit.session import Session
 from workshop_kit.widgets.checkin import CheckinWidget, checkin_steps
 from workshop_kit.widgets.common import CHOOSE
@@ -129,5 +130,5 @@ def test_yes_is_not_taken_for_the_answer_1(session):
     widget.start(code, "A")
     widget.choice.show([("1", 1), ("2", 2)], True)
     assert widget.choice.chosen_label is None
-    with pytest.raises(ValueError, match="not one of the answers on show"):
+    with pytest.raises(InputError, match=r"the answer must be one of \[1, 2\]; not 7"):
         widget.choice.choose(7)

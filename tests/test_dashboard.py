@@ -236,10 +236,42 @@ def test_a_drawing_that_failed_is_done_again_at_the_next_poll(demo_session, monk
     )
     with pytest.raises(OSError):
         board.refresh()
+    assert board.chart_stale
+    draws = board.painter.full_draws
     monkeypatch.undo()
     assert board.refresh()  # nothing new in the store, but the chart is still owed
+    assert not board.chart_stale and board.painter.full_draws == draws + 1
     fresh = RoomDashboard(Session.open(demo_session.path))
     assert bytes(board.chart.value) == bytes(fresh.chart.value)
     assert not board.refresh()
     fresh.session.close()
+    writer.close()
+
+
+def test_a_failed_follow_up_list_is_computed_again(demo_session, monkeypatch):
+    # the facilitator's safety list must not stay stale because one computation failed
+    import workshop_kit.widgets.dashboard as dashboard
+
+    writer = Session.open(demo_session.path)
+    board = RoomDashboard(demo_session)
+    board.private_toggle.value = True
+    code = writer.couple_codes()[2]
+    writer.set_flag(code, "A", "wants_to_talk", True)
+    real = dashboard.follow_up_list
+
+    def busy(session):
+        raise OSError("database is locked")
+
+    monkeypatch.setattr(dashboard, "follow_up_list", busy)
+    board.poll_once()
+    assert "Could not refresh just now (database is locked); retrying." in board.status.value
+    monkeypatch.setattr(dashboard, "follow_up_list", real)
+    writer.put_entry("word", "1", "kind", code, "B")  # an entry that is not a flag or answer
+    board.poll_once()
+    assert html.escape(code) in board.private_body.value
+    assert "would like to talk" in board.private_body.value
+    # and the status line says it is working again, with nothing new in the store
+    assert "Updated" in board.status.value and "Could not" not in board.status.value
+    board.poll_once()
+    assert "Updated" in board.status.value
     writer.close()

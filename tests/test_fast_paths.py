@@ -163,6 +163,9 @@ def test_grouped_room_means_equal_the_loop_per_group_bit_for_bit(demo_session):
         "a third unscored": scores.assign(score=scores["score"].where(scores.index % 3 > 0)),
         "nothing scored": scores.assign(score=math.nan),
         "whole-number scores": scores.assign(score=scores["score"].round()),
+        "a group column with gaps": scores.assign(
+            phase=scores["phase"].where(scores.index % 5 > 0)
+        ),
     }
     for name, frame in cases.items():
         for by in (["subscale", "phase"], ["phase"], ["subscale"]):

@@ -137,9 +137,24 @@ def test_pngs_are_rendered_from_the_pdf(demo_session, tmp_path):
     assert (pixels < 128).mean() > 0.005  # ink on the page, not a blank render
 
 
-def test_a_png_is_written_whole(demo_session, tmp_path):
+def test_a_missing_page_is_refused_before_anything_is_written(demo_session, tmp_path):
     code = demo_session.couple_codes()[2]
     pdf = packs.build_pack(demo_session, code, tmp_path / "pack")[0]
     with pytest.raises(InputError, match=r"has 7 pages; there is no page 100 to draw"):
         render_pages(pdf, {0: tmp_path / "first.png", 99: tmp_path / "missing.png"}, 100)
     assert not list(tmp_path.glob("*.png")) and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_png_that_fails_to_write_leaves_nothing_behind(demo_session, tmp_path, monkeypatch):
+    code = demo_session.couple_codes()[2]
+    pdf = packs.build_pack(demo_session, code, tmp_path / "pack")[0]
+
+    def disk_full(self, fp, *args, **kwargs):
+        with open(fp, "wb") as fh:
+            fh.write(b"\x89PNG half")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(Image.Image, "save", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        render_pages(pdf, {1: tmp_path / "page.png"}, 100)
+    assert list(tmp_path.glob("*.png")) == [] and list(tmp_path.glob(".*")) == []

@@ -77,7 +77,7 @@ class LiveRoom:
         The same frame as :func:`workshop_kit.results.checkins_received`; the number of
         couples is read from the store each time (couples join without answering).
         """
-        couples = self.session.store.conn.execute("SELECT COUNT(*) FROM couples").fetchone()[0]
+        couples = len(self.session.couple_codes())
         return pd.DataFrame(
             [(phase, len(self.answered.get(phase, ())), 2 * couples) for phase in PHASES],
             columns=["phase", "received", "participants"],

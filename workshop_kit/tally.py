@@ -57,7 +57,8 @@ def room_means(frame: pd.DataFrame, by: list[str], value: str, k: int) -> pd.Dat
     """
     k = check_k(k)
     columns = [*by, "n", "mean", "sd", "ci_low", "ci_high", "suppressed"]
-    present = frame.dropna(subset=[value])
+    # a row without a value, or without a group to count it in, counts nowhere (as before)
+    present = frame.dropna(subset=[value, *by])
     if present.empty:
         return pd.DataFrame([], columns=columns)
     # One grouping pass numbers the groups; the figures are then numpy sums over each

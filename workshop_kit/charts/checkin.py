@@ -181,11 +181,13 @@ def room_before_after(
     ax=None,
     scale=(1, 5),
     title: str = "The room, before and after",
+    note_left: float = 0.02,
 ):
     """Room means before and after per theme, with the 95% interval of the change.
 
     ``change`` is :func:`workshop_kit.results.room_change` for one measure. Suppressed
-    themes (fewer than ``k`` with both answers) are listed, not drawn.
+    themes (fewer than ``k`` with both answers) are listed, not drawn. ``note_left`` is
+    where the note under the chart starts (share of the figure's width).
     """
     ax = get_ax(ax)
     order = [s for s in names if s in set(change["subscale"])]
@@ -235,5 +237,5 @@ def room_before_after(
     note = f"Right: change ± 95% interval.  {n_text}."
     if hidden:
         note += f"  Hidden (fewer than {k} people): {', '.join(hidden)}."
-    footnote(ax, note)
+    footnote(ax, note, left=note_left)
     return ax

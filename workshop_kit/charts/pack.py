@@ -41,6 +41,11 @@ class CoupleFacts:
     session_date: str
     show_individual: bool
 
+    @property
+    def details(self) -> tuple[str, str, str]:
+        """The line under each page's title: the couple, the session and its date."""
+        return f"Couple {self.couple_code}", self.session_title, long_date(self.session_date)
+
 
 # -- cover and support -------------------------------------------------------------------
 def cover_page(facts: CoupleFacts, contents: list[str], paper: str = "A4") -> Figure:
@@ -85,9 +90,7 @@ def support_page(facts: CoupleFacts, resources: list[dict[str, str]], paper: str
     """ "Where to find support": the session's local resources and a kind general word."""
     with chart_style("print"):
         page = Page(paper)
-        page.header(
-            "Where to find support", facts.couple_code, facts.session_title, facts.session_date
-        )
+        page.header("Where to find support", *facts.details)
         page.text(SUPPORT_INTRO, size=12, after=0.2)
         page.heading("Near you", colour=GREEN)
         if not resources:
@@ -183,12 +186,7 @@ def connection_page(
     """
     with chart_style("print"):
         page = Page(paper)
-        page.header(
-            "Our connection, before and after",
-            facts.couple_code,
-            facts.session_title,
-            facts.session_date,
-        )
+        page.header("Our connection, before and after", *facts.details)
         page.text(
             "For each theme, how true the check-in statements felt for you: the grey "
             "circle at the start of the day, the blue diamond at the end.",
@@ -234,7 +232,7 @@ def closeness_page(
     """
     with chart_style("print"):
         page = Page(paper)
-        page.header("How close we feel", facts.couple_code, facts.session_title, facts.session_date)
+        page.header("How close we feel", *facts.details)
         page.text(
             "You each chose the pair of circles that best shows how close you feel, "
             "from 1 (apart) to 7 (almost one). These are the two of you on average.",
@@ -314,7 +312,7 @@ def room_summary_pages(
     pages = []
     with chart_style("print"):
         first = Page(paper)
-        _room_header(first, "Room summary", session_title, session_date)
+        first.header("Room summary", *_room_details(session_title, session_date))
         for row in received.itertuples():
             first.text(
                 f"Check-ins {PHASE_WORDS[row.phase]}: {row.received} of {row.participants} people.",
@@ -332,8 +330,9 @@ def room_summary_pages(
         pages.append(first)
         if len(measures) > 1:
             second = Page(paper)
-            _room_header(
-                second, "Room summary: closeness and satisfaction", session_title, session_date
+            second.header(
+                "Room summary: closeness and satisfaction",
+                *_room_details(session_title, session_date),
             )
             for measure in measures[1:]:
                 _room_measure(second, change, measure, k, row_height=0.9)
@@ -344,14 +343,8 @@ def room_summary_pages(
     return [page.fig for page in pages]
 
 
-def _room_header(page: Page, title: str, session_title: str, session_date: str) -> None:
-    page.text(title, size=22, weight="bold", after=0.02)
-    page.text(
-        f"{session_title}  ·  {long_date(session_date)}  ·  for the facilitator",
-        size=10,
-        colour=GREY,
-        after=0.2,
-    )
+def _room_details(session_title: str, session_date: str) -> tuple[str, str, str]:
+    return session_title, long_date(session_date), "for the facilitator"
 
 
 def _room_measure(
@@ -371,5 +364,7 @@ def _room_measure(
     page.space(0.95)  # the chart's title and legend sit above its axes
     height = min(page.height - page.y - 1.4, row_height * len(shown) + 0.4)
     ax = page.axes(height, left=2.3, right=1.6)
-    room_before_after(mine, names, k, ax=ax, scale=scale, title=name)
+    room_before_after(
+        mine, names, k, ax=ax, scale=scale, title=name, note_left=page.margin / page.width
+    )
     page.space(0.55)  # the note under the axes

@@ -20,6 +20,7 @@ from datetime import date as Date
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from ..errors import InputError
 from .style import GREY, INK, LIGHT_GREY, paper_size
 from .text import FONT, wrap
 
@@ -96,7 +97,7 @@ class Page:
     ):
         if fig is None:
             if paper is None:
-                raise ValueError("give the paper size or a Figure to write on")
+                raise InputError("a page needs its paper size ('A4' or 'Letter') or a Figure")
             fig = Figure(figsize=paper_size(paper))
         self.fig = fig
         self.width, self.height = fig.get_size_inches()
@@ -240,15 +241,10 @@ class Page:
         self.y += height
         return ax
 
-    def header(self, title: str, couple_code: str, session_title: str, session_date: str) -> None:
-        """A couple page's title, with the couple code, the session and its date below."""
+    def header(self, title: str, *details: str) -> None:
+        """A page's title, with its details in small grey type below, joined by dots."""
         self.text(title, size=22, weight="bold", after=0.02)
-        self.text(
-            f"Couple {couple_code}  ·  {session_title}  ·  {long_date(session_date)}",
-            size=10,
-            colour=GREY,
-            after=0.2,
-        )
+        self.text("  ·  ".join(details), size=10, colour=GREY, after=0.2)
 
     def footer(self, message: str) -> None:
         """A small grey line centred at the foot of the page."""

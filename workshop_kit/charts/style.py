@@ -140,16 +140,17 @@ def get_ax(ax=None, figsize=None):
     return ax
 
 
-def footnote(ax, text: str, below: float = 2.6):
+def footnote(ax, text: str, below: float = 2.6, left: float = 0.02):
     """A grey note under the chart, from the figure's left edge (labels take the axes' left).
 
     ``below`` is how far under the axes it starts, in font sizes (room for tick labels and
-    an axis label). Returns the annotation.
+    an axis label); ``left`` is where it starts, as a share of the figure's width (a chart
+    on a printed page starts it at the page's margin). Returns the annotation.
     """
     where = blended_transform_factory(ax.figure.transFigure, ax.transAxes)
     return ax.annotate(
         text,
-        xy=(0.02, 0),
+        xy=(left, 0),
         xycoords=where,
         xytext=(0, -below),
         textcoords="offset fontsize",

@@ -75,8 +75,8 @@ def _shared_subset(original, fontfile) -> tuple[frozenset[int], bytes, dict[int,
                 kept = subset.font.getGlyphOrder()
             # Every glyph kept, by its name: the characters' own glyphs and those the font's
             # substitutions reach from them (ligatures such as "fi", alternates).
-            ids = TTFont(fontfile.path, fontNumber=fontfile.face_index, lazy=True)
-            original_ids = ids.getReverseGlyphMap()
+            with TTFont(fontfile.path, fontNumber=fontfile.face_index, lazy=True) as ids:
+                original_ids = ids.getReverseGlyphMap()
             index_map = {original_ids[name]: new for new, name in enumerate(kept)}
             _CACHE[key] = (frozenset(index_map), data, index_map)
         return _CACHE[key]

@@ -37,7 +37,7 @@ def render_pages(pdf_path: Path | str, pngs: Mapping[int, Path | str], dpi: floa
     pngs : mapping of int to path
         Page index (0-based) to the PNG file to write.
     dpi : float
-        Pixels per inch; an A4 page at 100 dpi is 827 × 1169 pixels.
+        Pixels per inch; an A4 page at 100 dpi is 827 × 1170 pixels (PDFium rounds up).
     """
     import pypdfium2 as pdfium
 
@@ -58,8 +58,11 @@ def render_pages(pdf_path: Path | str, pngs: Mapping[int, Path | str], dpi: floa
                 page.close()
             path = Path(png)
             tmp = path.with_name(f".{path.name}.tmp")
-            image.save(tmp, format="png", compress_level=PNG_COMPRESS_LEVEL)
-            os.replace(tmp, path)
+            try:
+                image.save(tmp, format="png", compress_level=PNG_COMPRESS_LEVEL)
+                os.replace(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)  # only there when writing failed
             written.append(path)
     finally:
         document.close()

@@ -17,6 +17,8 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..errors import one_of
+
 CHOSEN = "wk-chosen"
 
 
@@ -87,5 +89,4 @@ class AnswerButtons:
             if _same(option, value):
                 self._pool[index].click()
                 return
-        allowed = ", ".join(repr(option) for _label, option in self.options)
-        raise ValueError(f"{value!r} is not one of the answers on show ({allowed})")
+        raise one_of("the answer", value, [option for _label, option in self.options])

@@ -79,7 +79,7 @@ class RoomDashboard:
         self.version: tuple | None = None
         self.live = LiveRoom(session)
         self.chart_stale = True  # answers or couples came in since the chart was drawn
-        self.received = checkins_received(session)
+        self.failing = False  # the status line shows a failed refresh
         self.task: asyncio.Task | None = None
         self.errors = 0
         self.painter = LiveRoomChart(theme_names(session), session.k)
@@ -131,28 +131,40 @@ class RoomDashboard:
             self.painter.k = self.session.k
             self.chart.value = self.painter.png(self.received, self.live.theme_means())
             self.chart_stale = False
-            common.set_text(
-                self.status,
-                f"Updated {datetime.now().strftime('%H:%M:%S')}. Groups under "
-                f"{self.session.k} people are never shown.",
-                "wk-progress",
-            )
+            self._show_updated()
         self.version = version
         if self.private_toggle.value:
             self._fill_private()
         return True
 
+    def _show_updated(self) -> None:
+        common.set_text(
+            self.status,
+            f"Updated {datetime.now().strftime('%H:%M:%S')}. Groups under "
+            f"{self.session.k} people are never shown.",
+            "wk-progress",
+        )
+        self.failing = False
+
     async def _poll(self) -> None:
         while True:
             await asyncio.sleep(self.poll_seconds)
-            try:
-                self.refresh()
-            except Exception as exc:  # keep polling: a busy store or a bad moment must pass
-                self.errors += 1
-                log.warning("dashboard refresh failed: %s", exc)
-                common.set_text(
-                    self.status, f"Could not refresh just now ({exc}); retrying.", "wk-error"
-                )
+            self.poll_once()
+
+    def poll_once(self) -> None:
+        """One poll: refresh, and say so on the status line when it fails (then recovers)."""
+        try:
+            self.refresh()
+        except Exception as exc:  # keep polling: a busy store or a bad moment must pass
+            self.errors += 1
+            self.failing = True
+            log.warning("dashboard refresh failed: %s", exc)
+            common.set_text(
+                self.status, f"Could not refresh just now ({exc}); retrying.", "wk-error"
+            )
+            return
+        if self.failing:  # the store may not have changed since: clear the old error
+            self._show_updated()
 
     def start(self) -> asyncio.Task:
         """Poll the store in the background of the running event loop (the kernel's)."""
@@ -197,12 +209,13 @@ class RoomDashboard:
         key = self._private_inputs()
         if key == self.private_key and not force:
             return
-        self.private_key = key
         follow = follow_up_list(self.session)
+        # the key is kept only once the panel is filled: a failed fill is tried again
         if follow.empty:
             self.private_body.value = (
                 '<div class="wk-help">Nobody on the follow-up list right now.</div>'
             )
+            self.private_key = key
             return
         rows = "".join(
             "<tr>"
@@ -219,3 +232,4 @@ class RoomDashboard:
             "pack. This list is never shown to the room or to a partner.</div>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
         )
+        self.private_key = key

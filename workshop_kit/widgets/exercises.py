@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import html
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import ipywidgets as w
 
@@ -562,12 +563,16 @@ class PlansMadeView:
     'Rituals plans: fewer than 3 couples so far. Calm-down plans: fewer than 3 partners so far.'
     """
 
-    def __init__(self, session: Session, follow: tuple = ()):
+    def __init__(
+        self,
+        session: Session,
+        follow: RitualsPlanWidget | CalmDownPlanWidget | Sequence[Any] = (),
+    ):
         self.session = session
         self.text = common.text("", "wk-progress")
         self.refresh_button = common.button("Refresh")
         self.refresh_button.on_click(lambda _b: self.refresh())
-        for widget in follow if isinstance(follow, tuple | list) else (follow,):
+        for widget in follow if isinstance(follow, Sequence) else (follow,):
             widget.on_saved.append(self.refresh)
         self.view = common.root([_row([self.text, self.refresh_button])])
         self.refresh()
