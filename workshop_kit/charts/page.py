@@ -112,11 +112,6 @@ class Page:
         """The width of the column between the margins, in inches."""
         return self.width - 2 * self.margin
 
-    @property
-    def room_left(self) -> float:
-        """Inches left between the cursor and the bottom margin."""
-        return self.height - self.margin - self.y
-
     def _fy(self, y: float) -> float:
         return 1 - y / self.height
 
