@@ -158,3 +158,22 @@ def test_a_png_that_fails_to_write_leaves_nothing_behind(demo_session, tmp_path,
     with pytest.raises(OSError, match="No space left"):
         render_pages(pdf, {1: tmp_path / "page.png"}, 100)
     assert list(tmp_path.glob("*.png")) == [] and list(tmp_path.glob(".*")) == []
+
+
+def _font_cache_size_in_child() -> int:
+    from workshop_kit.charts import text
+
+    return text._ft_font.cache_info().currsize
+
+
+def test_forked_workers_open_their_own_font_files():
+    # a FreeType face shared across fork() shares its file position: measuring text in
+    # two processes at once then failed with "failed to load glyph" (seen in CI)
+    import multiprocessing
+
+    from workshop_kit.charts import text
+
+    text.text_width("warm the cache in this process", 11)
+    assert text._ft_font.cache_info().currsize >= 1
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply(_font_cache_size_in_child) == 0

@@ -17,6 +17,7 @@ line. This module turns such text into lines that draw correctly, or degrade gen
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from functools import lru_cache
 
@@ -53,6 +54,14 @@ def _charmap(family: str) -> frozenset[int]:
 @lru_cache(maxsize=8)
 def _ft_font(family: str, weight: str = "normal") -> ft2font.FT2Font:
     return ft2font.FT2Font(_font_path(family, weight))
+
+
+# A FreeType face reads its font file through one open file. A worker process forked
+# from here would share that file, and its position, with this process: two processes
+# measuring text at once then read the wrong bytes ("failed to load glyph"). A forked
+# child opens its own (matplotlib does the same for its font cache).
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_ft_font.cache_clear)
 
 
 def displayable(text: str, family: str = FONT) -> str:

@@ -23,6 +23,7 @@ shape, :func:`shared_font_subsets` leaves it alone and PDFs are written the usua
 from __future__ import annotations
 
 import inspect
+import os
 import string
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +42,15 @@ COMMON_CHARACTERS = (
 
 _CACHE: dict[tuple[str, int], tuple[frozenset[int], bytes, dict[int, int]] | None] = {}
 _LOCK = Lock()
+
+
+def _new_lock_in_child() -> None:
+    global _LOCK
+    _LOCK = Lock()  # a lock held by another thread at the fork would never be released
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_lock_in_child)
 
 
 def _compatible(function) -> bool:
