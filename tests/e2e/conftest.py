@@ -191,6 +191,17 @@ def fits_both_projectors(page) -> list:
     return wide
 
 
+def assert_fits_the_projector(page, texts: int, buttons: int) -> None:
+    """No sideways scrolling at either projector size, no text under 24 px and no button
+    under 44 px; and at least ``texts`` texts and ``buttons`` buttons were measured."""
+    wide = fits_both_projectors(page)
+    assert not wide, wide
+    sizes = projector_sizes(page)
+    assert sizes["texts"] >= texts and sizes["buttons"] >= buttons, sizes
+    assert not sizes["small_text"], sizes["small_text"]
+    assert not sizes["low_buttons"], sizes["low_buttons"]
+
+
 def shown_option(select) -> str:
     """The label a drop-down (a ``<select>`` locator) shows; ipywidgets writes its spaces as
     no-break spaces."""

@@ -8,9 +8,8 @@ from workshop_kit.exercises import CalmDownPlan, calm_down_plan
 from workshop_kit.session import Session
 
 from .conftest import (
-    fits_both_projectors,
+    assert_fits_the_projector,
     open_notebook,
-    projector_sizes,
     screenshot,
     shown_option,
 )
@@ -80,9 +79,5 @@ def test_calm_down_plan_by_clicking_is_saved_for_that_partner(
 
 def test_calm_down_page_fits_the_projector(page, server):
     open_notebook(page, server, NOTEBOOK)
-    assert not fits_both_projectors(page)
-    sizes = projector_sizes(page)
-    assert sizes["texts"] >= 10 and sizes["buttons"] >= 7, sizes
-    assert not sizes["small_text"], sizes["small_text"]
-    assert not sizes["low_buttons"], sizes["low_buttons"]
+    assert_fits_the_projector(page, texts=10, buttons=7)
     screenshot(page, "36_calm_down_plan")

@@ -9,7 +9,7 @@ import pytest
 from workshop_kit.exercises import LISTENING_KIND, listening_totals
 from workshop_kit.session import Session
 
-from .conftest import fits_both_projectors, open_notebook, projector_sizes, screenshot
+from .conftest import assert_fits_the_projector, open_notebook, screenshot
 
 pytestmark = pytest.mark.browser
 NOTEBOOK = "32_active_listening.ipynb"
@@ -76,9 +76,5 @@ def test_listening_round_by_clicking_is_counted(page, server, store_path):
 
 def test_listening_page_fits_the_projector(page, server):
     open_notebook(page, server, NOTEBOOK)
-    assert not fits_both_projectors(page)
-    sizes = projector_sizes(page)
-    assert sizes["texts"] >= 10 and sizes["buttons"] >= 5, sizes
-    assert not sizes["small_text"], sizes["small_text"]
-    assert not sizes["low_buttons"], sizes["low_buttons"]
+    assert_fits_the_projector(page, texts=10, buttons=5)
     screenshot(page, "32_active_listening")

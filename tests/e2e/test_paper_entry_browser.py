@@ -9,9 +9,8 @@ from workshop_kit.session import Session
 
 from .conftest import (
     add_couple,
-    fits_both_projectors,
+    assert_fits_the_projector,
     open_notebook,
-    projector_sizes,
     screenshot,
     shown_option,
 )
@@ -130,12 +129,8 @@ def test_paper_form_typed_with_the_keyboard_is_saved(page, server, store_path):
 
 def test_paper_entry_page_fits_the_projector(page, server):
     open_notebook(page, server, NOTEBOOK)
-    assert not fits_both_projectors(page)
     # the import box's check-in picker says what it does (a None value once showed empty)
     import_box = page.locator(".wk-root").filter(has_text="Import answers from a file")
     assert shown_option(import_box.locator("select")) == "from the file's phase column"
-    sizes = projector_sizes(page)
-    assert sizes["texts"] >= 10 and sizes["buttons"] >= 3, sizes
-    assert not sizes["small_text"], sizes["small_text"]
-    assert not sizes["low_buttons"], sizes["low_buttons"]
+    assert_fits_the_projector(page, texts=10, buttons=3)
     screenshot(page, "60_tally_paper_forms")

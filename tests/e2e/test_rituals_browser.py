@@ -8,9 +8,8 @@ from workshop_kit.exercises import PlannedRitual, rituals_plan
 from workshop_kit.session import Session
 
 from .conftest import (
-    fits_both_projectors,
+    assert_fits_the_projector,
     open_notebook,
-    projector_sizes,
     screenshot,
     shown_option,
 )
@@ -88,9 +87,5 @@ def test_rituals_plan_by_clicking_is_saved_and_shown_again(page, server, store_p
 
 def test_rituals_page_fits_the_projector(page, server):
     open_notebook(page, server, NOTEBOOK, wait_for=".jp-RenderedImage img")
-    assert not fits_both_projectors(page)
-    sizes = projector_sizes(page)
-    assert sizes["texts"] >= 10 and sizes["buttons"] >= 1, sizes
-    assert not sizes["small_text"], sizes["small_text"]
-    assert not sizes["low_buttons"], sizes["low_buttons"]
+    assert_fits_the_projector(page, texts=10, buttons=1)
     screenshot(page, "34_rituals_plan")
