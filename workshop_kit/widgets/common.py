@@ -30,10 +30,7 @@ KIT_CSS = """
 .wk-error { font-size: 24px; color: #a01c00; font-weight: 600; }
 .wk-ok { font-size: 24px; color: #006b4f; font-weight: 600; }
 .wk-private { border: 4px dashed #a01c00; padding: 12px; border-radius: 10px; }
-.wk-root .wk-choice .widget-toggle-button { min-width: 0; flex: 1 1 0; }
-.wk-root .wk-choice .jupyter-button { min-width: 0; flex: 1 1 0; margin: 0; }
-.wk-root .wk-choice { width: 100%; }
-.wk-root .wk-choice > div { display: flex; flex-wrap: wrap; gap: 8px; width: 100%; }
+.wk-root .wk-choice .jupyter-button { margin: 0; }
 .wk-root .widget-hbox { gap: 12px; }
 </style>
 """
