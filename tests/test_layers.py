@@ -14,6 +14,7 @@ PURE = [
     "content",
     "store",
     "session",
+    "partner_secret",
     "scoring",
     "tally",
     "couple",

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from . import partner_secret as _secret
 from .content import CheckinContent, Instrument, load_checkin
 from .errors import InputError, one_of
 from .store import SOURCES, Store, now
@@ -502,6 +503,111 @@ class Session:
                 rows,
             )
         return len(rows)
+
+    def put_entry_if_unset(
+        self,
+        kind: str,
+        key: str,
+        value: Any,
+        couple_code: str,
+        partner: str,
+        source: str = "widget",
+    ) -> bool:
+        """Append one entry only when its key holds nothing yet (or was withdrawn).
+
+        The check and the write are one transaction, so two devices setting the same key at
+        once cannot both succeed. Returns True when written, False when a value was there.
+        """
+        if source not in SOURCES:
+            raise one_of("source", source, SOURCES)
+        if value is None:
+            raise InputError(f"{kind} entry {key!r}: put_entry_if_unset needs a value, not None")
+        code, partner = self.check_participant(couple_code, partner)
+        try:
+            value_json = json.dumps(value, ensure_ascii=False)
+        except TypeError as exc:
+            raise InputError(f"{kind} entry {key!r} cannot be stored: {exc}") from None
+        with self.store.transaction() as conn:
+            latest = conn.execute(
+                "SELECT value_json FROM entries WHERE id = (SELECT MAX(id) FROM entries"
+                " WHERE kind = ? AND couple_code = ? AND partner = ? AND key = ?)",
+                (kind, code, partner, str(key)),
+            ).fetchone()
+            if latest is not None and latest[0] is not None:
+                return False
+            conn.execute(
+                "INSERT INTO entries (kind, couple_code, partner, key, value_json, source,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (kind, code, partner, str(key), value_json, source, now()),
+            )
+        return True
+
+    def erase_entry(
+        self,
+        kind: str,
+        key: str,
+        couple_code: str | None = None,
+        partner: str | None = None,
+        source: str = "widget",
+    ) -> int:
+        """Withdraw a key and delete every earlier value it held, so no old text stays.
+
+        Unlike ``put_entry(kind, key, None, ...)``, which appends a withdrawing row and
+        keeps the history, this deletes the key's rows and appends one withdrawing row (so
+        entry ids keep growing for views that follow them). With SQLite's ``secure_delete``
+        (set on every connection by the store) the deleted bytes are overwritten with zeros.
+
+        Returns
+        -------
+        int
+            How many rows holding a value were deleted.
+        """
+        if source not in SOURCES:
+            raise one_of("source", source, SOURCES)
+        if couple_code is not None:
+            couple_code, partner = (
+                self.check_participant(couple_code, partner)
+                if partner is not None
+                else (self._check_couple(couple_code), None)
+            )
+        where = "kind = ? AND key = ? AND couple_code IS ? AND partner IS ?"
+        params = (kind, str(key), couple_code, partner)
+        with self.store.transaction() as conn:
+            deleted = conn.execute(
+                f"DELETE FROM entries WHERE {where} AND value_json IS NOT NULL", params
+            ).rowcount
+            conn.execute(f"DELETE FROM entries WHERE {where}", params)
+            conn.execute(
+                "INSERT INTO entries (kind, couple_code, partner, key, value_json, source,"
+                " created_at) VALUES (?, ?, ?, ?, NULL, ?, ?)",
+                (kind, couple_code, partner, str(key), source, now()),
+            )
+        self.store.checkpoint()
+        return deleted
+
+    # -- partner secrets (see partner_secret.py) ------------------------------------
+    def partner_secret_is_set(self, couple_code: str, partner: str) -> bool:
+        """Whether this partner has set their secret (and it was not reset since)."""
+        return _secret.is_set(self, couple_code, partner)
+
+    def set_partner_secret(self, couple_code: str, partner: str, secret: str) -> None:
+        """Set this partner's secret (4-40 letters or digits; only a salted hash is kept).
+
+        Raises
+        ------
+        InputError
+            When the secret is too short or long or not letters and digits, when a secret
+            is already set, or for an unknown couple code or partner.
+        """
+        _secret.set_secret(self, couple_code, partner, secret)
+
+    def check_partner_secret(self, couple_code: str, partner: str, secret: str) -> bool:
+        """Whether ``secret`` is this partner's secret (False when none is set)."""
+        return _secret.check_secret(self, couple_code, partner, secret)
+
+    def reset_partner_secret(self, couple_code: str, partner: str) -> None:
+        """Forget this partner's secret (facilitator), deleting its stored hash."""
+        _secret.reset_secret(self, couple_code, partner)
 
     def _check_couple(self, couple_code: str) -> str:
         code = normalise_code(couple_code)

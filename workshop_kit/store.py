@@ -78,6 +78,9 @@ def _raw_connect(path: Path) -> sqlite3.Connection:
     """A connection that has not written anything yet (no journal-mode switch)."""
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # Deleted rows (an erased note, a reset secret) are overwritten with zeros, not left
+    # in free pages where a copy of the file would still show them.
+    conn.execute("PRAGMA secure_delete = ON")
     return conn
 
 
@@ -211,6 +214,16 @@ class Store:
             raise
         else:
             self.conn.execute("COMMIT")
+
+    def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the file and empty it, when no reader holds it.
+
+        Old versions of changed pages live in the ``-wal`` file until a checkpoint; after
+        an erase this removes them. Returns False when another connection kept it busy
+        (SQLite then checkpoints later on its own).
+        """
+        busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
 
     # -- metadata -----------------------------------------------------------------
     def meta(self) -> dict[str, str]:
