@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from workshop_kit.errors import InputError
@@ -107,3 +109,22 @@ def test_two_connections_see_each_others_answers_at_once(tmp_path):
     code = writer.couple_codes()[0]
     writer.record_answer(code, "A", "before", "checkin", "qt1", 5)
     assert reader.answers()["value"].tolist() == [5.0]
+
+
+def test_titles_lose_control_characters_at_creation(tmp_path):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from workshop_kit.session import clean_title
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text())
+    def check(text):
+        cleaned = clean_title(text)
+        assert cleaned == cleaned.strip() and "  " not in cleaned
+        assert not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in cleaned)
+        assert clean_title(cleaned) == cleaned
+
+    check()
+    with Session.create(tmp_path / "s.sqlite", title="Autumn\x00 day\u200e") as s:
+        assert s.title == "Autumn day"

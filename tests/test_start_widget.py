@@ -46,3 +46,39 @@ def test_support_list_is_saved_and_bad_lines_are_named(tmp_path, monkeypatch):
 
 def test_parse_resources_allows_name_only():
     assert parse_resources("GP") == [{"name": "GP", "contact": "", "note": ""}]
+
+
+def test_a_long_japanese_title_makes_a_short_enough_file_name(tmp_path, monkeypatch):
+    """90 Japanese characters are 270 bytes: more than a file name may hold (255)."""
+    monkeypatch.setenv("WORKSHOP_KIT_SESSIONS", str(tmp_path))
+    monkeypatch.delenv("WORKSHOP_KIT_STORE", raising=False)
+    widget = StartWidget()
+    title = "春の夫婦ワークショップ聖マリア教会ホール" * 5  # 95 characters
+    widget.title.value = title[:90]
+    widget.create_button.click()
+    assert widget.session is not None, widget.message.value
+    assert widget.session.title == title[:90]
+    name = widget.session.path.name
+    assert len((name + "-wal").encode("utf-8")) <= 255
+    assert len(name.encode("utf-8")) <= locations.MAX_NAME_BYTES + len(".sqlite")
+    name.encode("utf-8").decode("utf-8")  # cut on a character boundary
+
+
+def test_control_characters_pasted_into_the_title_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_KIT_SESSIONS", str(tmp_path))
+    monkeypatch.delenv("WORKSHOP_KIT_STORE", raising=False)
+    widget = StartWidget()
+    widget.title.value = "Spring\tworkshop\r\n\u200b\u202eSt Mary\x07\x00 hall\x0b"
+    widget.create_button.click()
+    assert widget.session.title == "Spring workshop St Mary hall"
+    assert all(ch.isprintable() for ch in widget.session.path.name)
+
+
+def test_a_title_of_control_characters_only_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_KIT_SESSIONS", str(tmp_path))
+    widget = StartWidget()
+    widget.title.value = "\x07\u200b\t"
+    widget.create_button.click()
+    assert widget.session is None
+    assert "Please give the session a title" in widget.message.value
+    assert list(tmp_path.glob("*.sqlite")) == []

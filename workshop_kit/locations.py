@@ -32,12 +32,31 @@ def sessions_dir() -> Path:
     return folder
 
 
+#: Longest file name stem made from a title, in UTF-8 bytes: far below the 255 bytes most
+#: file systems allow, leaving room for ".sqlite-wal" and a "-2" suffix.
+MAX_NAME_BYTES = 120
+
+
+def truncate_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes, never inside a character.
+
+    >>> truncate_bytes("春の講座", 7)
+    '春の'
+    """
+    return text.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+
+
 def session_path(name: str) -> Path:
-    """The file for a session called ``name`` (letters, digits, '-' and '_' kept)."""
+    """The file for a session called ``name`` (letters, digits, '-' and '_' kept).
+
+    A long name is cut to :data:`MAX_NAME_BYTES` bytes (a title of 90 Japanese characters
+    is 270 bytes, more than a file name may hold).
+    """
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in name.strip()).strip("-")
+    safe = truncate_bytes(safe.lower(), MAX_NAME_BYTES).strip("-")
     if not safe:
         raise StoreError(f"a session name needs at least one letter or digit; not {name!r}")
-    return sessions_dir() / f"{safe.lower()}.sqlite"
+    return sessions_dir() / f"{safe}.sqlite"
 
 
 def exports_dir() -> Path:
@@ -49,9 +68,27 @@ def exports_dir() -> Path:
     return sessions_dir().parent / "exports"
 
 
+def safe_folder_name(name: str) -> str:
+    """A folder name made from ``name`` that stays inside its parent folder.
+
+    Letters, digits, '-', '_' and inner dots are kept; anything else becomes '-'. Leading
+    dots are dropped, so '.', '..' and hidden names never come out; an empty result
+    becomes 'session'.
+
+    >>> [safe_folder_name(n) for n in ["spring-2026", ".", "..", "a/b", ".hidden"]]
+    ['spring-2026', 'session', 'session', 'a-b', 'hidden']
+    """
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name).lstrip(".")
+    return safe or "session"
+
+
 def session_exports_dir(store: Path | str) -> Path:
-    """The exports of one session: ``exports/<session file stem>/`` (what purge deletes)."""
-    return exports_dir() / Path(store).stem
+    """The usual exports folder of a session file: ``exports/<session file name>/``.
+
+    A path only: :func:`workshop_kit.export.folders.claim_exports_folder` creates it with
+    the owner file that ``purge`` checks.
+    """
+    return exports_dir() / safe_folder_name(Path(store).stem)
 
 
 def set_current(path: Path | str) -> None:

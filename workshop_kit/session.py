@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -41,6 +42,37 @@ ANSWER_COLUMNS = [
     "source",
     "answered_at",
 ]
+
+
+def clean_title(title: str) -> str:
+    r"""A session title with control and invisible format characters taken out.
+
+    A paste from a word processor can bring tabs, line breaks, zero-width spaces or
+    direction marks; each line break or tab becomes one space, the other control and
+    format characters are dropped (zero-width joiners stay), and runs of spaces become one.
+
+    Parameters
+    ----------
+    title : str
+        The title as typed or pasted.
+
+    Returns
+    -------
+    str
+        The cleaned title (possibly empty).
+
+    Examples
+    --------
+    >>> clean_title("Spring\tworkshop\r\n\u200b St Mary's\x07")
+    "Spring workshop St Mary's"
+    """
+    kept = []
+    for ch in str(title):
+        if ch in "\t\n\r\v\f\u2028\u2029\x85":
+            kept.append(" ")
+        elif ch in "\u200c\u200d" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs"):
+            kept.append(ch)  # joiners stay: emoji sequences and some scripts need them
+    return " ".join("".join(kept).split())
 
 
 @dataclass(frozen=True)
@@ -121,8 +153,11 @@ class Session:
         seed: int | None = None,
         content: CheckinContent | None = None,
     ) -> Session:
-        """Create a session file with ``couples`` fresh couple codes."""
-        title = str(title).strip()
+        """Create a session file with ``couples`` fresh couple codes.
+
+        The title is cleaned with :func:`clean_title` (control characters removed).
+        """
+        title = clean_title(title)
         if not title:
             raise InputError("title must not be empty")
         if not isinstance(k, int) or k < 1:

@@ -271,3 +271,46 @@ def _check_readable(probe: sqlite3.Connection, path: Path) -> int:
 def _statements(script: str) -> list[str]:
     lines = [line.split("--")[0] for line in script.splitlines()]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+
+
+def in_use(path: Path | str) -> bool:
+    """Whether another connection (any process, this one included) has ``path`` open.
+
+    Parameters
+    ----------
+    path : Path or str
+        A session file.
+
+    Returns
+    -------
+    bool
+        True when an open kernel, the present server or any other connection holds the
+        file; False when nobody does (left-over ``-wal``/``-shm`` files of a process that
+        died do not count).
+
+    Notes
+    -----
+    Every open kit connection works in WAL mode and keeps a shared lock on the WAL
+    index while it is open, even when idle. A fresh connection in ``EXCLUSIVE`` locking
+    mode asks for the exclusive lock without waiting: SQLite refuses it ("database is
+    locked") exactly while another connection is open, across processes and within
+    this one. A lock file or heartbeat written by the kit would need clean-up after a
+    crash; this test needs none. Other errors (a read-only file, say) are not "in use".
+    """
+    if not Path(path).is_file():
+        return False
+    try:
+        conn = sqlite3.connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc) or "busy" in str(exc)
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+    return False

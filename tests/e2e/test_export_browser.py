@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 def test_export_button_writes_a_pack_per_couple(page, server, store_path, e2e_dir):
     from playwright.sync_api import expect
 
-    out = e2e_dir / "exports" / "packs"
+    out = e2e_dir / "exports" / store_path.stem / "packs"  # the session's own exports folder
     open_notebook(page, server, "50_results.ipynb", wait_for=".jp-RenderedImage img")
     page.get_by_role("button", name="Export take-home packs").click()
     expect(page.get_by_text("take-home packs (A4)")).to_be_visible(timeout=240_000)

@@ -1,9 +1,15 @@
-"""Purge a session: its store file (with ``-wal`` and ``-shm``) and its exports folder.
+"""Purge a session: its store file (with ``-wal`` and ``-shm``) and its exports folders.
 
-The exports of a session are ``exports/<session file stem>/``
-(:func:`workshop_kit.locations.session_exports_dir`), where the results notebook saves
-couples' charts. Files written with ``--out`` to a folder of the facilitator's choice are
-not known to the kit and must be deleted by hand; :func:`purge_plan` says so.
+The exports of a session are the folders under the exports root whose owner file names
+this session id and this very file (:mod:`workshop_kit.export.folders`); nothing is
+derived from the file name, so a backup copy, or a file called ``..sqlite``, never
+reaches another session's exports, the exports root or anything above it. Files written
+with ``--out`` to a folder of the facilitator's choice are not known to the kit and must
+be deleted by hand; the command says so.
+
+A store that is open elsewhere (a notebook's kernel, the present server) is reported by
+:func:`workshop_kit.store.in_use`: deleting it then would let the open notebook keep
+"saving" answers into a file that no longer exists.
 """
 
 from __future__ import annotations
@@ -14,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import StoreError
-from ..locations import CURRENT_POINTER, session_exports_dir, sessions_dir
+from ..locations import CURRENT_POINTER, sessions_dir
+from ..store import in_use
+from .folders import find_session_exports
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -26,15 +34,17 @@ class PurgePlan:
     store: Path
     title: str
     files: list[Path] = field(default_factory=list)  # the store, -wal, -shm (those present)
-    exports: Path | None = None  # the session's exports folder, when it exists
+    exports: list[Path] = field(default_factory=list)  # this file's exports folders
+    kept: list[tuple[Path, str]] = field(default_factory=list)  # same session, not deleted
+    open_elsewhere: bool = False  # a kernel or the present server has the file open
 
     @property
     def targets(self) -> list[Path]:
-        return [*self.files, *([self.exports] if self.exports else [])]
+        return [*self.files, *self.exports]
 
 
-def check_session_store(path: Path | str) -> str:
-    """Return the session's title, or raise :class:`StoreError` when ``path`` is not one.
+def check_session_store(path: Path | str) -> dict[str, str]:
+    """Return the session's metadata, or raise :class:`StoreError` when ``path`` is not one.
 
     Reads only: an SQLite file whose ``meta`` table holds a
     ``session_id``. A damaged store whose ``meta`` table still reads can be purged.
@@ -68,16 +78,29 @@ def check_session_store(path: Path | str) -> str:
             f"{str(path)!r} is not a session store (its meta table has no session id); purge "
             "deletes only session files made by the kit"
         )
-    return meta.get("title", "")
+    return meta
 
 
 def purge_plan(store: Path | str) -> PurgePlan:
-    """What :func:`purge` would delete, after checking that ``store`` is a session store."""
+    """What :func:`purge` would delete, after checking that ``store`` is a session store.
+
+    Raises
+    ------
+    StoreError
+        ``store`` is missing or is not a session file made by the kit.
+    """
     store = Path(store)
-    title = check_session_store(store)
+    meta = check_session_store(store)
     files = [p for p in (store, *_companions(store)) if p.exists()]
-    exports = session_exports_dir(store)
-    return PurgePlan(store, title, files, exports if exports.is_dir() else None)
+    found = find_session_exports(meta["session_id"], store)
+    return PurgePlan(
+        store,
+        meta.get("title", ""),
+        files,
+        found.mine,
+        found.kept,
+        open_elsewhere=in_use(store),
+    )
 
 
 def purge(plan: PurgePlan) -> list[Path]:
@@ -87,9 +110,10 @@ def purge(plan: PurgePlan) -> list[Path]:
     (the store is still there to be recognised).
     """
     deleted = []
-    if plan.exports is not None and plan.exports.is_dir():
-        shutil.rmtree(plan.exports)
-        deleted.append(plan.exports)
+    for folder in plan.exports:
+        if folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder)
+            deleted.append(folder)
     for path in [*_companions(plan.store), plan.store]:
         if path.exists():
             path.unlink()

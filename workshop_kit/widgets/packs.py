@@ -11,9 +11,9 @@ from pathlib import Path
 import ipywidgets as w
 
 from ..errors import WorkshopKitError
+from ..export.folders import claim_exports_folder, session_exports_folder
 from ..session import Session
 from . import common
-from .results import exports_dir
 
 
 class PacksWidget:
@@ -23,7 +23,9 @@ class PacksWidget:
         self, session: Session, out_dir: Path | str | None = None, workers: int | None = None
     ):
         self.session = session
-        self.out_dir = Path(out_dir) if out_dir else exports_dir() / "packs"
+        # inside the session's own exports folder, so `workshop-kit purge` removes them
+        self._own_folder = out_dir is None
+        self.out_dir = Path(out_dir) if out_dir else session_exports_folder(session) / "packs"
         self.workers = workers
         self.paper = w.ToggleButtons(
             options=["A4", "Letter"],
@@ -67,6 +69,8 @@ class PacksWidget:
         self.export_button.disabled = True
         common.set_text(self.message, "Writing the packs…")
         try:
+            if self._own_folder:
+                self.out_dir = claim_exports_folder(self.session) / "packs"
             self.result = build_all_packs(
                 self.session,
                 self.out_dir,

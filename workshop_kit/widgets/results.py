@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from ..charts.checkin import room_before_after
 from ..charts.style import PROJECTOR_FIGSIZE, chart_style
 from ..errors import WorkshopKitError
+from ..export.folders import claim_exports_folder, session_exports_folder
 from ..results import checkin_results, room_change
 from ..session import Session
 from . import common
@@ -71,8 +72,10 @@ class CoupleChartsWidget:
 
     def __init__(self, session: Session, out_dir: Path | str | None = None):
         self.session = session
-        # one folder per session, so `workshop-kit purge` can find this session's files
-        self.out_dir = Path(out_dir) if out_dir else exports_dir() / session.path.stem
+        # one folder per session, tied to it by an owner file, so `workshop-kit purge`
+        # deletes this session's files and no other's
+        self._own_folder = out_dir is None
+        self.out_dir = Path(out_dir) if out_dir else session_exports_folder(session)
         self.picker = w.Dropdown(options=session.couple_codes(), layout=w.Layout(width="240px"))
         self.save_button = common.button("Save this couple's charts", "primary")
         self.save_button.on_click(lambda _b: self.save())
@@ -102,6 +105,8 @@ class CoupleChartsWidget:
         from ..export.charts import save_couple_charts
 
         try:
+            if self._own_folder:
+                self.out_dir = claim_exports_folder(self.session)
             self.written = save_couple_charts(self.session, self.picker.value, self.out_dir)
         except WorkshopKitError as exc:
             common.set_text(self.message, str(exc), "wk-error")

@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from .. import locations
 from ..errors import WorkshopKitError
-from ..session import Session
+from ..session import Session, clean_title
 from . import common
 
 
@@ -122,7 +122,7 @@ class StartWidget:
     def create(self) -> Session | None:
         """Create the session from the form and make it current."""
         try:
-            title = self.title.value.strip()
+            title = clean_title(self.title.value)
             if not title:
                 raise WorkshopKitError("Please give the session a title.")
             day = self.date.value or Date.today()
