@@ -158,6 +158,9 @@ def test_note_writer_saves_on_submit_only_and_shares_by_toggle(session):
     writer.code_picker.value = code
     writer.partner_picker.value = "A"
     writer.open_button.click()
+    assert writer.gate.box in writer.view.children  # first use: choose a secret
+    writer.gate.secret.value = writer.gate.repeat.value = "tulip"
+    writer.gate.ok_button.click()
     assert writer.writer_screen in writer.view.children
     writer.text_area.value = "Thank you for the tea every morning."
     assert ap.notes(session, code) == []  # typing saves nothing
@@ -176,7 +179,7 @@ def test_note_writer_saves_on_submit_only_and_shares_by_toggle(session):
 def test_note_writer_shows_only_its_own_writer_and_hides_on_done(session):
     code = session.couple_codes()[0]
     ap.save_note(session, code, "B", "B's private thought")
-    writer = NoteWriter(session, code, "A")
+    writer = NoteWriter(session, code, "A", secret="tulip")
     writer.text_area.value = "   "
     writer.save()
     assert "must not be empty" in writer.message.value and ap.notes(session, code, "A") == []
@@ -194,13 +197,54 @@ def test_note_writer_shows_only_its_own_writer_and_hides_on_done(session):
 def test_note_writer_resumes_and_removes(session):
     code = session.couple_codes()[1]
     ap.save_note(session, code, "B", "first")
-    writer = NoteWriter(session, code, "B")  # a rebuilt widget shows what is stored
+    session.set_partner_secret(code, "B", "tulip")
+    writer = NoteWriter(session, code, "B", secret="tulip")  # a rebuilt widget shows it
     remove = next(
         c for c in _walk(writer.notes_box) if isinstance(c, w.Button) and c.description == "Remove"
     )
     remove.click()
     assert ap.notes(session, code) == []
     assert "No notes yet" in writer.notes_box.children[0].value
+
+
+def test_a_wrong_secret_shows_no_note_and_changes_nothing(session):
+    code = session.couple_codes()[1]
+    session.set_partner_secret(code, "A", "tulip")
+    note_id = ap.save_note(session, code, "A", "my private thought")
+    writer = NoteWriter(session)
+    writer.code_picker.value = code
+    writer.partner_picker.value = "A"
+    writer.open_button.click()
+    writer.gate.secret.value = "rose1"
+    writer.gate.ok_button.click()
+    assert "does not match" in writer.gate.message.value
+    assert writer.writer_screen not in writer.view.children
+    assert writer.notes_box.children == ()
+    shown = " ".join(c.value for c in _walk(writer.view) if isinstance(c, w.HTML))
+    assert "private thought" not in shown
+    writer.set_shared(note_id, True)  # a stale handler cannot act without the secret
+    writer.delete(note_id)
+    writer.text_area.value = "sneaky"
+    assert writer.save() is None
+    [note] = ap.notes(session, code, "A")
+    assert not note.shared and note.text == "my private thought"
+    writer.gate.secret.value = "Tulip"
+    writer.gate.ok_button.click()
+    shown = " ".join(c.value for c in _walk(writer.notes_box) if isinstance(c, w.HTML))
+    assert "private thought" in shown
+
+
+def test_a_removed_note_leaves_no_text_in_the_store_file(session):
+    code = session.couple_codes()[2]
+    note_id = ap.save_note(session, code, "A", "zebracrossing secret words")
+    ap.set_note_shared(session, code, "A", note_id, True)  # a second row with the text
+    ap.delete_note(session, code, "A", note_id)
+    session.store.checkpoint()
+    raw = session.path.read_bytes()
+    wal = session.path.with_name(session.path.name + "-wal")
+    raw += wal.read_bytes() if wal.exists() else b""
+    assert b"zebracrossing" not in raw
+    assert ap.notes(session, code) == []
 
 
 # -- words ----------------------------------------------------------------------------

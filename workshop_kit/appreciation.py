@@ -433,9 +433,10 @@ def set_note_shared(
 
 
 def delete_note(session: Session, couple_code: str, partner: str, note_id: str) -> None:
-    """Withdraw a note: it no longer shows anywhere, its card included."""
+    """Remove a note: it no longer shows anywhere, its card included, and its text is
+    deleted from the store (every earlier version too; see :meth:`Session.erase_entry`)."""
     code, partner, entry = _note_entry(session, couple_code, partner, note_id)
-    session.put_entry(NOTE_KIND, entry.key, None, code, partner)
+    session.erase_entry(NOTE_KIND, entry.key, code, partner)
 
 
 def notes(

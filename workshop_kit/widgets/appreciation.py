@@ -23,6 +23,7 @@ from ..errors import WorkshopKitError
 from ..session import Session
 from . import common
 from .common import CHOOSE
+from .secret_gate import SecretGate, open_with_secret
 
 PROMPT_PX = 56
 CLOCK_PX = 150
@@ -290,11 +291,16 @@ class NoteWriter:
 
     A note is saved when "Save note" is pressed (not while typing). It stays private to
     its writer until the writer switches it to shared; shared notes go on the couple's
-    card. "Done" hides this partner's notes before the laptop is passed on.
+    card. "Done" hides this partner's notes before the laptop is passed on. The writer's
+    secret (set on first use) is asked before their notes are listed.
     """
 
     def __init__(
-        self, session: Session, couple_code: str | None = None, partner: str | None = None
+        self,
+        session: Session,
+        couple_code: str | None = None,
+        partner: str | None = None,
+        secret: str | None = None,
     ):
         self.session = session
         self.couple_code: str | None = None
@@ -345,9 +351,10 @@ class NoteWriter:
             ]
         )
         self.writer_screen.add_class("wk-private")
+        self.gate = SecretGate(session, self._unlocked, self.close)
         self.view = common.root([self.who_screen])
         if couple_code is not None and partner is not None:
-            self.open(couple_code, partner)
+            self.open(couple_code, partner, secret)
 
     def _open_clicked(self) -> None:
         who = common.picked(self.code_picker, self.partner_picker)
@@ -356,13 +363,18 @@ class NoteWriter:
             return
         self.open(*who)
 
-    def open(self, couple_code: str, partner: str) -> None:
-        """Show this partner's writing screen and their own notes."""
+    def open(self, couple_code: str, partner: str, secret: str | None = None) -> None:
+        """Ask for this partner's secret, then show their writing screen and own notes."""
         try:
-            self.couple_code, self.partner = self.session.check_participant(couple_code, partner)
+            self.session.check_participant(couple_code, partner)
         except WorkshopKitError as exc:
             common.set_text(self.who_message, str(exc), "wk-error")
             return
+        self.view.children = (self.view.children[0], self.gate.box)
+        open_with_secret(self.session, self.gate, couple_code, partner, secret)
+
+    def _unlocked(self, couple_code: str, partner: str) -> None:
+        self.couple_code, self.partner = couple_code, partner
         common.set_text(
             self.heading,
             f"Couple {self.couple_code} · partner {self.partner}, "
@@ -386,6 +398,8 @@ class NoteWriter:
 
     def save(self) -> str | None:
         """Save the note in the box; return its id (None when it was refused)."""
+        if self.couple_code is None:
+            return None
         try:
             note_id = ap.save_note(
                 self.session,
@@ -413,16 +427,23 @@ class NoteWriter:
         return note_id
 
     def set_shared(self, note_id: str, shared: bool) -> None:
+        if self.couple_code is None:
+            return
         ap.set_note_shared(self.session, self.couple_code, self.partner, note_id, shared)
         self.refresh()
 
     def delete(self, note_id: str) -> None:
+        if self.couple_code is None:
+            return
         ap.delete_note(self.session, self.couple_code, self.partner, note_id)
         common.set_text(self.message, "Note removed.", "wk-ok")
         self.refresh()
 
     def refresh(self) -> None:
         """List this writer's own notes, each with its share switch."""
+        if self.couple_code is None:
+            self.notes_box.children = ()
+            return
         rows = []
         for note in ap.notes(self.session, self.couple_code, self.partner):
             toggle = w.ToggleButton(

@@ -1,7 +1,9 @@
 """The connection check-in widget: one partner at a time, one question at a time.
 
 Every click is saved at once. Reopening (a new widget, a restarted kernel, a reloaded
-page) resumes at that partner's first unanswered question for the phase.
+page) resumes at that partner's first unanswered question for the phase, after the
+partner typed their secret (set on first use; :mod:`.secret_gate`). Back shows the answers
+given in this sitting only: a resumed sitting starts with no answer shown.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..errors import WorkshopKitError
 from ..session import PARTNERS, PHASES, Session
 from . import common
 from .choices import AnswerButtons
+from .secret_gate import SecretGate, open_with_secret
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ class CheckinWidget:
     >>> import tempfile, pathlib
     >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1, seed=1)
     >>> widget = CheckinWidget(s, "before")
-    >>> widget.start(s.couple_codes()[0], "A")
+    >>> widget.start(s.couple_codes()[0], "A", secret="tulip")  # set on first use
     >>> widget.choice.choose(4)          # a click on "4" is saved at once
     >>> s.answers()["value"].tolist()
     [4.0]
@@ -92,6 +95,8 @@ class CheckinWidget:
         self.couple_code: str | None = None
         self.partner: str | None = None
         self.index = 0
+        # step keys answered in this sitting: only these show their answer again
+        self.sitting: set[tuple[str, str]] = set()
 
         # who is answering
         self.code_picker = common.code_picker(session)
@@ -108,6 +113,9 @@ class CheckinWidget:
             self.start_button,
             self.message,
         )
+
+        # the partner's secret, between "who" and the questions
+        self.gate = SecretGate(session, self._open, self.reset)
 
         # one question at a time
         self.progress = common.text("", "wk-progress")
@@ -157,13 +165,24 @@ class CheckinWidget:
             return
         self.start(*who)
 
-    def start(self, couple_code: str, partner: str) -> None:
-        """Begin (or resume) the check-in of one partner."""
+    def start(self, couple_code: str, partner: str, secret: str | None = None) -> None:
+        """Ask for this partner's secret, then begin (or resume) their check-in.
+
+        With ``secret`` given (tests, a form that asked already) it is checked, or set on
+        first use, at once; otherwise the secret screen is shown.
+        """
         try:
-            self.couple_code, self.partner = self.session.check_participant(couple_code, partner)
+            self.session.check_participant(couple_code, partner)
         except WorkshopKitError as exc:
             common.set_text(self.message, str(exc), "wk-error")
             return
+        self.view.children = (self.view.children[0], self.gate.box)
+        open_with_secret(self.session, self.gate, couple_code, partner, secret)
+
+    def _open(self, couple_code: str, partner: str) -> None:
+        """The secret matched: a new sitting starts at the first unanswered question."""
+        self.couple_code, self.partner = couple_code, partner
+        self.sitting = set()
         self.go(self.resume_index())
 
     def resume_index(self) -> int:
@@ -192,7 +211,11 @@ class CheckinWidget:
         if step.kind == "flag":
             common.set_text(self.question, step.flag.text, "wk-question")
             common.set_text(self.help, step.flag.help)
-            given = self.session.flag(self.couple_code, self.partner, step.flag.id)
+            given = (
+                self.session.flag(self.couple_code, self.partner, step.flag.id)
+                if step.key in self.sitting
+                else None
+            )
             self.choice.show([("Yes", True), ("No", False)], given)
             self.picture.layout.display = "none"
         elif step.kind == "picture":
@@ -223,6 +246,9 @@ class CheckinWidget:
         self.view.children = (self.view.children[0], self.question_screen)
 
     def _given(self, step: Step) -> int | None:
+        """The answer given to ``step`` in this sitting (None before, or from earlier)."""
+        if step.key not in self.sitting:
+            return None
         given = self.session.answered_items(self.couple_code, self.partner, self.phase)
         value = given.get(step.key)
         return int(value) if value is not None else None
@@ -247,6 +273,7 @@ class CheckinWidget:
         except WorkshopKitError as exc:
             common.set_text(self.help, f"Not saved: {exc}", "wk-error")
             return
+        self.sitting.add(step.key)
         self.go(self.index + 1)
 
     def skip(self) -> None:
@@ -258,6 +285,7 @@ class CheckinWidget:
             self.session.record_answer(
                 self.couple_code, self.partner, self.phase, inst_id, item_id, None, source="widget"
             )
+            self.sitting.add(step.key)
         self.go(self.index + 1)
 
     def _show_done(self) -> None:
@@ -274,6 +302,7 @@ class CheckinWidget:
     def reset(self) -> None:
         """Back to the "who is answering" screen for the next person."""
         self.couple_code = self.partner = None
+        self.sitting = set()
         common.clear_pickers(self.session, self.code_picker, self.partner_picker)
         common.set_text(self.message, "")
         self.view.children = (self.view.children[0], self.who_screen)
