@@ -26,6 +26,17 @@ def choose_person(page, code: str, partner: str) -> None:
     root.get_by_role("button", name="Start", exact=True).click()
 
 
+def give_secret(page, secret: str, first_time: bool) -> None:
+    """Type the partner's secret on the secret screen (twice the first time) and go on."""
+    root = page.locator(".wk-root").first
+    fields = root.locator(".wk-secret input[type=password]")
+    fields.nth(0).fill(secret)
+    if first_time:
+        fields.nth(1).fill(secret)
+    name = "Save my secret" if first_time else "Go on"
+    root.get_by_role("button", name=name, exact=True).click()
+
+
 def progress(page):
     return page.locator(".wk-progress")
 
@@ -58,6 +69,9 @@ def test_checkin_by_clicking_is_saved_and_survives_a_reload(page, server, store_
     open_notebook(page, server, "10_checkin_before.ipynb")
     screenshot(page, "10_checkin_before-who")
     choose_person(page, code, "A")
+    page.locator(".wk-secret input[type=password]").first.wait_for(state="visible")
+    screenshot(page, "10_checkin_before-secret")
+    give_secret(page, "tulip7", first_time=True)
     clicked = ["4", "5", "2"]
     for number, label in enumerate(clicked, start=1):
         click_answer(page, label, total, number)
@@ -71,15 +85,21 @@ def test_checkin_by_clicking_is_saved_and_survives_a_reload(page, server, store_
     assert mine["value"].tolist() == [4.0, 5.0, 2.0]
     assert set(mine["source"]) == {"widget"}
 
-    # A reload (a new kernel, a new widget) resumes at the first unanswered question.
+    # A reload (a new kernel, a new widget) asks for the secret, then resumes at the first
+    # unanswered question; a wrong secret shows a kind message and no question.
     page.reload(wait_until="domcontentloaded")
     page.wait_for_selector(".wk-root select", state="visible", timeout=90_000)
     choose_person(page, code, "A")
+    give_secret(page, "guess1", first_time=False)
+    expect(page.locator(".wk-secret .wk-error")).to_contain_text("That secret does not match")
+    screenshot(page, "10_checkin_before-wrong-secret")
+    expect(progress(page)).to_have_count(0)
+    give_secret(page, "Tulip7", first_time=False)
     expect_question(page, 4, total)
     page.get_by_role("button", name="◀ Back").click()
     expect_question(page, 3, total)
-    # the answer given before the reload is shown as chosen
-    expect(page.locator(".wk-choice button.wk-chosen")).to_have_text(re.compile(r"^2\b"))
+    # a resumed sitting shows no earlier answer, even going back
+    expect(page.locator(".wk-choice button.wk-chosen")).to_have_count(0)
 
     with Session.open(store_path) as session:
         again = session.answers(phase="before")
@@ -90,6 +110,7 @@ def test_checkin_by_clicking_is_saved_and_survives_a_reload(page, server, store_
 def test_projector_sizes_on_the_checkin_page(page, server, store_path, fresh_codes):
     open_notebook(page, server, "10_checkin_before.ipynb")
     choose_person(page, fresh_codes[1], "B")
+    give_secret(page, "rose42", first_time=True)
     expect_question(page, 1, steps_count(store_path))
     sizes = page.evaluate(
         """() => {

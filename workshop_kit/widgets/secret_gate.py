@@ -29,6 +29,12 @@ SET_INTRO = (
 ENTER_INTRO = "Please type your secret to go on."
 
 
+def _label(words: str) -> w.HTML:
+    label = common.text(words, "wk-question")
+    label.layout.width = "120px"  # both fields start at one edge
+    return label
+
+
 def _password(placeholder: str) -> w.Password:
     return w.Password(placeholder=placeholder, layout=w.Layout(width="360px"))
 
@@ -82,7 +88,7 @@ class SecretGate:
         self.back_button.on_click(lambda _b: self.cancel())
         self.message = common.text("")
         self.repeat_row = w.HBox(
-            [common.text("Again", "wk-question"), self.repeat],
+            [_label("Again"), self.repeat],
             layout=w.Layout(align_items="center", flex_flow="row wrap"),
         )
         self.box = w.VBox(
@@ -90,7 +96,7 @@ class SecretGate:
                 self.heading,
                 self.intro,
                 w.HBox(
-                    [common.text("Secret", "wk-question"), self.secret],
+                    [_label("Secret"), self.secret],
                     layout=w.Layout(align_items="center", flex_flow="row wrap"),
                 ),
                 self.repeat_row,
