@@ -29,6 +29,7 @@ PURE = [
     "outcomes",
     "programme",
     "live",
+    "disclosure",
 ]
 
 

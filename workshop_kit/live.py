@@ -12,9 +12,12 @@ Pure logic (pandas only): no matplotlib, no ipywidgets.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from . import scoring, tally
+from .disclosure import ReleaseLedger
 from .session import PHASES, Session
 
 CHECKIN = "checkin"
@@ -49,6 +52,7 @@ class LiveRoom:
         self.latest = pd.DataFrame(columns=[*ANSWER_KEY, "value"]).astype({"value": float})
         self.answered: dict[str, set[tuple[str, str]]] = {phase: set() for phase in PHASES}
         self._means: pd.DataFrame | None = None
+        self._scores: pd.DataFrame | None = None
 
     def update(self) -> bool:
         """Read the answers written since the last update; True when there were any."""
@@ -67,7 +71,7 @@ class LiveRoom:
         for phase, code, partner in zip(given["phase"], given["couple_code"], given["partner"]):
             self.answered.setdefault(phase, set()).add((code, partner))
         if latest is not self.latest:
-            self.latest, self._means = latest, None
+            self.latest, self._means, self._scores = latest, None, None
         self.last_id = int(new["id"].iloc[-1])
         return True
 
@@ -89,6 +93,77 @@ class LiveRoom:
         The same frame as :func:`workshop_kit.results.session_theme_means`.
         """
         if self._means is None:
-            theme = scoring.subscale_scores(self.latest, self.session.content.instrument(CHECKIN))
-            self._means = tally.room_means(theme, ["subscale", "phase"], "score", self.session.k)
+            self._means = tally.room_means(
+                self.theme_scores(), ["subscale", "phase"], "score", self.session.k
+            )
         return self._means.copy()
+
+    def theme_scores(self) -> pd.DataFrame:
+        """Every participant's theme scores as of the last :meth:`update` (individual)."""
+        if self._scores is None:
+            self._scores = scoring.subscale_scores(
+                self.latest, self.session.content.instrument(CHECKIN)
+            )
+        return self._scores
+
+    def released_theme_means(self, ledger: ReleaseLedger) -> tuple[pd.DataFrame, int]:
+        """The theme means the room may see now, and how many more people the next move needs.
+
+        See :func:`release_theme_means`.
+        """
+        return release_theme_means(self.theme_scores(), self.theme_means(), ledger)
+
+
+def release_theme_means(
+    scores: pd.DataFrame, means: pd.DataFrame, ledger: ReleaseLedger
+) -> tuple[pd.DataFrame, int]:
+    """Room theme means released in batches of at least ``k`` people (differencing rule).
+
+    Parameters
+    ----------
+    scores
+        Individual theme scores (:func:`workshop_kit.scoring.subscale_scores`).
+    means
+        Their room means (:func:`workshop_kit.tally.room_means` by subscale and phase).
+    ledger
+        What was published before (:class:`workshop_kit.disclosure.ReleaseLedger`); it
+        records what this call releases.
+
+    Returns
+    -------
+    (pandas.DataFrame, int)
+        ``means`` with each theme and phase at its last released state (``n`` and
+        ``mean`` as released; ``sd`` and the interval blank, the live view shows no
+        spread; ``suppressed`` while nothing was released), and the fewest more people
+        after whom some theme now held back will move (0 when every theme is up to date).
+
+    Notes
+    -----
+    A theme's mean moves only when at least ``k`` people joined, left or changed their
+    score since *every* state shown before, so no two pictures differ by fewer than ``k``
+    people (Hundepool et al. 2012, ch. 4 on differencing).
+    """
+    given = scores.dropna(subset=["score"])
+    people = {
+        key: dict(zip(group["couple_code"] + "/" + group["partner"], group["score"]))
+        for key, group in given.groupby(["subscale", "phase"], sort=False)
+    }
+    out = means.copy()
+    for column in ("sd", "ci_low", "ci_high"):
+        if column in out.columns:
+            out[column] = math.nan
+    waiting = []
+    for i, row in enumerate(means.itertuples(index=False)):
+        contributions = people.get((row.subscale, row.phase), {})
+        figures = None if row.suppressed else {"n": int(row.n), "mean": float(row.mean)}
+        released = ledger.offer(f"checkin/{row.subscale}/{row.phase}", contributions, figures)
+        if released.waiting_for:
+            waiting.append(released.waiting_for)
+        if released.figures is None:
+            out.iloc[i, out.columns.get_loc("mean")] = math.nan
+            out.iloc[i, out.columns.get_loc("suppressed")] = True
+        else:
+            out.iloc[i, out.columns.get_loc("n")] = released.figures["n"]
+            out.iloc[i, out.columns.get_loc("mean")] = released.figures["mean"]
+            out.iloc[i, out.columns.get_loc("suppressed")] = False
+    return out, min(waiting, default=0)

@@ -12,16 +12,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .disclosure import check_k  # the one check, kept importable from here
+from .errors import InputError  # noqa: F401  (callers catch it from here)
 
 OTHER = "Other"
-
-
-def check_k(k: int) -> int:
-    """Return ``k`` or raise when it is not a whole number of at least 1."""
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise InputError(f"k must be a whole number of at least 1; not {k!r}")
-    return int(k)
 
 
 def mean_ci(values: pd.Series, z: float = 1.96) -> tuple[float, float, float, float]:

@@ -22,14 +22,17 @@ from datetime import datetime
 import ipywidgets as w
 from matplotlib.figure import Figure
 
-from ..live import LiveRoom
-from ..results import checkins_received, follow_up_list, session_theme_means
+from ..disclosure import load_ledger, save_ledger
+from ..live import LiveRoom, release_theme_means
+from ..results import checkins_received, follow_up_list
+from ..scoring import subscale_scores
 from ..session import Session
 from . import common
 from .live_chart import LiveRoomChart, dashboard_figure
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
+LEDGER_VIEW = "room_dashboard"  # the themes' release ledger, kept in the session file
 PRIVATE_TITLE = "Facilitator only — not for the projector"
 
 
@@ -44,10 +47,37 @@ def store_version(session: Session) -> tuple:
 
 
 def room_dashboard_figure(session: Session) -> Figure:
-    """Check-ins received and the room's theme averages, projector style, k-suppressed."""
-    return dashboard_figure(
-        checkins_received(session), session_theme_means(session), theme_names(session), session.k
-    )
+    """Check-ins received and the room's theme averages, projector style, k-suppressed.
+
+    The averages are those the dashboard may show now: released in batches of at least
+    ``k`` people (:func:`workshop_kit.live.release_theme_means`), from the same ledger the
+    live dashboard keeps in the session file.
+    """
+    from ..tally import room_means
+
+    answers = session.answers(instrument="checkin")
+    scores = subscale_scores(answers, session.content.instrument("checkin"))
+    means = room_means(scores, ["subscale", "phase"], "score", session.k)
+    ledger = load_ledger(session.store, LEDGER_VIEW, session.k)
+    released, _waiting = release_theme_means(scores, means, ledger)
+    save_ledger(session.store, LEDGER_VIEW, ledger)
+    return dashboard_figure(checkins_received(session), released, theme_names(session), session.k)
+
+
+def waiting_text(waiting: int, k: int) -> str:
+    """The status line's word on the batches: "next update after 2 more people".
+
+    >>> waiting_text(2, 3)
+    'Averages move in steps of 3 people: next update after 2 more people.'
+    >>> waiting_text(1, 3)
+    'Averages move in steps of 3 people: next update after 1 more person.'
+    >>> waiting_text(0, 3)
+    'Averages move in steps of 3 people: up to date.'
+    """
+    head = f"Averages move in steps of {k} people"
+    if waiting <= 0:
+        return f"{head}: up to date."
+    return f"{head}: next update after {waiting} more {'person' if waiting == 1 else 'people'}."
 
 
 def theme_names(session: Session) -> dict[str, str]:
@@ -84,6 +114,8 @@ class RoomDashboard:
         self.errors = 0
         self.painter = LiveRoomChart(theme_names(session), session.k)
         self.private_key: tuple | None = None  # what the private panel was computed from
+        self.ledger = load_ledger(session.store, LEDGER_VIEW, session.k)
+        self.waiting = 0  # more people before a held-back theme average moves
 
         self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width="1280px"))
         self.status = common.text("", "wk-progress")
@@ -129,7 +161,11 @@ class RoomDashboard:
         if force or self.chart_stale:
             self.received = self.live.received()
             self.painter.k = self.session.k
-            self.chart.value = self.painter.png(self.received, self.live.theme_means())
+            if self.ledger.k < self.session.k:  # k was raised: reread it with the new k
+                self.ledger = load_ledger(self.session.store, LEDGER_VIEW, self.session.k)
+            means, self.waiting = self.live.released_theme_means(self.ledger)
+            self.chart.value = self.painter.png(self.received, means)
+            save_ledger(self.session.store, LEDGER_VIEW, self.ledger)
             self.chart_stale = False
             self._show_updated()
         self.version = version
@@ -141,7 +177,8 @@ class RoomDashboard:
         common.set_text(
             self.status,
             f"Updated {datetime.now().strftime('%H:%M:%S')}. Groups under "
-            f"{self.session.k} people are never shown.",
+            f"{self.session.k} people are never shown. "
+            + waiting_text(self.waiting, self.session.k),
             "wk-progress",
         )
         self.failing = False

@@ -1,0 +1,398 @@
+"""Disclosure control: what of a computed figure may be published, and when.
+
+Every room figure the kit shows or writes (projector views, the results page, the room
+summary PDF, ``summary --json``, the ``outcomes`` report) passes through the functions
+here, at the publication boundary: they take figures already computed (by
+:mod:`workshop_kit.scoring`, :mod:`workshop_kit.tally`, …) together with *who*
+contributed to each, and return what may be shown. Pure logic: no files, no drawing.
+
+The rule, in the terms of statistical disclosure control (Hundepool et al. 2012):
+
+1. **Threshold rule** (primary suppression). Every published figure rests on at least
+   ``k`` contributors (:func:`passes_threshold`).
+2. **Differencing.** Two published figures of one quantity whose contributor sets differ
+   must differ by at least ``k`` people, or the later one is withheld
+   (:func:`people_apart`, :class:`ReleaseLedger`). A person whose answer changed counts
+   as a difference. This covers successive states of a live view (which therefore move
+   in batches of at least ``k`` new people), a phase's mean against the paired change
+   (:func:`align_to_paired`: the phase is then shown over the paired people), and a
+   session against the pooled report (:func:`protect_margin`).
+3. **Complementary suppression.** Counts that add up to a shown total (improved / no
+   change / worsened adding up to ``n``; sessions adding up to the pooled row) are hidden
+   so that the hidden cells of each line together hold no people or at least ``k``
+   (:func:`protect_line`): subtracting the shown cells from the total then never gives
+   a group under ``k``.
+4. **Dispersion** (SD, interval, a reliability estimated from the room) is shown only
+   for groups of at least ``2k`` people (:func:`dispersion_allowed`) and is hidden with
+   its group. With the mean and the SD of ``n`` values, anyone who knows ``n − 2`` of
+   them solves the last two; ``2k`` leaves at least ``k`` unknown to any one member.
+5. ``k`` can never be set below a session's own ``k``; a report pooling sessions uses
+   the strictest (largest) ``k`` among them (:func:`effective_k`).
+
+References
+----------
+Hundepool, A., Domingo-Ferrer, J., Franconi, L., Giessing, S., Schulte Nordholt, E.,
+Spicer, K., & de Wolf, P.-P. (2012). *Statistical Disclosure Control*. Wiley. (Ch. 4,
+frequency and magnitude tables: threshold rule, primary and secondary suppression;
+Ch. 4.6 and 5, disclosure by differencing.)
+
+Eurostat (2019). *Handbook on Statistical Disclosure Control*, v2.0, ESSnet on SDC.
+
+Office for National Statistics (2006). *Guidance for the release of tabular data*:
+"differencing" between overlapping tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import InputError
+
+#: A person's contribution to one figure: who (a stable id) -> what they gave. Two
+#: states of a figure differ in a person when the person is in one only, or gave
+#: something else (a changed answer).
+Contributions = Mapping[str, Hashable]
+
+
+def check_k(k: int) -> int:
+    """Return ``k`` or raise when it is not a whole number of at least 1.
+
+    >>> check_k(3)
+    3
+    """
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise InputError(f"k must be a whole number of at least 1; not {k!r}")
+    return int(k)
+
+
+def effective_k(session_ks: Iterable[int], requested: int | None = None) -> int:
+    """The ``k`` a report over these sessions must use: never below any session's own.
+
+    Parameters
+    ----------
+    session_ks
+        The ``k`` each pooled session was run with.
+    requested
+        A ``k`` asked for (``--k``); None takes the strictest of the sessions'.
+
+    Returns
+    -------
+    int
+        ``max(session_ks)`` or ``requested`` when that is larger.
+
+    Raises
+    ------
+    InputError
+        When ``requested`` is below a session's ``k`` (a smaller group than that session
+        promised its participants would be shown), or not a whole number of at least 1.
+
+    Examples
+    --------
+    >>> effective_k([3, 5]), effective_k([3, 5], 6)
+    (5, 6)
+    >>> effective_k([3, 5], 1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    workshop_kit.errors.InputError: --k must be at least 5, the largest k the sessions ...
+    """
+    strictest = max((check_k(k) for k in session_ks), default=1)
+    if requested is None:
+        return strictest
+    if isinstance(requested, bool) or not isinstance(requested, (int, np.integer)):
+        raise InputError(f"--k must be a whole number; not {requested!r}")
+    if requested < strictest:
+        raise InputError(
+            f"--k must be at least {strictest}, the largest k the sessions promised; "
+            f"not {requested}"
+        )
+    return int(requested)
+
+
+def passes_threshold(n: float, k: int) -> bool:
+    """The threshold rule: a figure may rest on ``n`` contributors when ``n >= k``.
+
+    >>> passes_threshold(3, 3), passes_threshold(2, 3)
+    (True, False)
+    """
+    return not math.isnan(n) and n >= check_k(k)
+
+
+def dispersion_min_n(k: int) -> int:
+    """The fewest people a published SD, interval or room reliability needs: ``2k``.
+
+    Notes
+    -----
+    The mean and the SD of ``n`` values give their sum and their sum of squares. A member
+    who knows ``n − 2`` of the values solves the other two from those two equations
+    (as a pair). With ``n >= 2k`` a member knowing their own value (or a couple knowing
+    both of theirs) still faces at least ``k`` unknowns.
+
+    >>> dispersion_min_n(3)
+    6
+    """
+    return 2 * check_k(k)
+
+
+def dispersion_allowed(n: float, k: int) -> bool:
+    """True when a spread (SD, interval, reliability) over ``n`` people may be shown.
+
+    >>> dispersion_allowed(5, 3), dispersion_allowed(6, 3)
+    (False, True)
+    """
+    return not math.isnan(n) and n >= dispersion_min_n(k)
+
+
+def people_apart(old: Contributions, new: Contributions) -> int:
+    """How many people two states of one figure differ in (joined, left or changed).
+
+    >>> people_apart({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4})
+    2
+    """
+    return sum(1 for p in set(old) | set(new) if old.get(p, _ABSENT) != new.get(p, _ABSENT))
+
+
+_ABSENT = object()
+
+
+def protect_line(
+    cells: Sequence[float], k: int, hidden: Sequence[bool] | None = None
+) -> list[bool]:
+    """Primary and complementary suppression of counts adding up to a shown total.
+
+    Parameters
+    ----------
+    cells
+        The counts of one line (e.g. improved, no change, worsened; or one category in
+        each session), whose total is published.
+    k
+        The threshold.
+    hidden
+        Cells already hidden for another reason (another line); default none.
+
+    Returns
+    -------
+    list of bool
+        Which cells to hide: every non-zero count under ``k`` (primary), and then the
+        smallest shown non-zero counts (complementary) until the hidden cells together
+        hold no one or at least ``k`` people, so the total minus the shown cells never
+        gives a group under ``k``. A zero is shown (it names no one).
+
+    Examples
+    --------
+    >>> protect_line([5, 1, 0], 3)          # 1 hidden: 5 + 0 shown would give it away
+    [True, True, False]
+    >>> protect_line([5, 1, 1, 6], 3)       # 1 + 1 = 2 < 3: hide the 5 too
+    [True, True, True, False]
+    >>> protect_line([4, 3, 0], 3)
+    [False, False, False]
+    """
+    k = check_k(k)
+    values = [0.0 if (c is None or math.isnan(c)) else float(c) for c in cells]
+    hide = [bool(h) for h in hidden] if hidden is not None else [False] * len(values)
+    for i, v in enumerate(values):
+        if 0 < v < k:
+            hide[i] = True
+    while True:
+        held = sum(v for v, h in zip(values, hide) if h)
+        if held == 0 or held >= k:
+            return hide
+        shown = [(v, i) for i, (v, h) in enumerate(zip(values, hide)) if not h and v > 0]
+        if not shown:
+            return hide  # nothing left to hide: the caller hides the total
+        hide[min(shown)[1]] = True
+
+
+def line_total_safe(cells: Sequence[float], hide: Sequence[bool], k: int) -> bool:
+    """True when the hidden cells of a line hold no one or at least ``k`` people.
+
+    >>> line_total_safe([1, 0, 5], [True, False, False], 3)
+    False
+    """
+    held = sum(0.0 if math.isnan(c) else c for c, h in zip(cells, hide) if h)
+    return held == 0 or held >= check_k(k)
+
+
+def protect_margin(group_n: Sequence[int], k: int) -> tuple[list[bool], bool]:
+    """Which groups to withhold when a pooled figure over all of them is also published.
+
+    Parameters
+    ----------
+    group_n
+        Contributors per group (e.g. paired participants per session) of one quantity.
+    k
+        The threshold.
+
+    Returns
+    -------
+    (list of bool, bool)
+        Groups to withhold, and whether the pooled figure may be shown. Groups under
+        ``k`` are withheld (threshold rule); then, while the withheld groups together hold
+        fewer than ``k`` people, the smallest shown group is withheld too, so the pooled
+        figure minus the shown groups rests on at least ``k`` people. When that cannot be
+        reached the pooled figure is withheld instead.
+
+    Examples
+    --------
+    >>> protect_margin([1, 12, 9], 3)      # overall − session 2 − session 3 = the one person
+    ([True, False, True], True)
+    >>> protect_margin([2], 3)
+    ([True], False)
+    """
+    k = check_k(k)
+    hide = protect_line([float(n) for n in group_n], k)
+    total = float(sum(group_n))
+    pooled = total >= k and line_total_safe([float(n) for n in group_n], hide, k)
+    return hide, pooled
+
+
+def align_to_paired(phase: Contributions, paired: Contributions, k: int) -> str:
+    """Over which people a phase's figure is published next to a paired change.
+
+    The paired people (both check-ins) are among the phase's people. Showing the phase's
+    mean over all of them and the change over the paired ones would, by subtraction, give
+    the others' sum: allowed only when they are at least ``k`` people.
+
+    Returns
+    -------
+    str
+        ``"phase"`` (all of the phase's people: no paired figure, or at least ``k`` more),
+        or ``"paired"`` (publish the phase's figure over the paired people only).
+
+    Examples
+    --------
+    >>> after = {f"p{i}": 1.0 for i in range(21)}
+    >>> paired = {f"p{i}": 1.0 for i in range(20)}
+    >>> align_to_paired(after, paired, 3), align_to_paired(after, {}, 3)
+    ('paired', 'phase')
+    """
+    k = check_k(k)
+    if len(paired) < k:  # the paired figures are withheld: nothing to subtract
+        return "phase"
+    extra = len(set(phase) - set(paired))
+    return "phase" if extra == 0 or extra >= k else "paired"
+
+
+# -- releasing successive states -----------------------------------------------------------
+def _token(person: str, value: Hashable) -> str:
+    """A short, stable fingerprint of one person's contribution (no answer kept in clear)."""
+    raw = json.dumps([person, _plain(value)], sort_keys=True, default=str)
+    return hashlib.blake2b(raw.encode(), digest_size=8).hexdigest()
+
+
+def _person(person: str) -> str:
+    return hashlib.blake2b(person.encode(), digest_size=6).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, np.floating):
+        return round(float(value), 9)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+@dataclass
+class Released:
+    """What the room has been shown of one quantity: its figures and their contributors."""
+
+    figures: Any  # JSON-able; None while nothing was released
+    state: dict[str, str]  # person fingerprint -> contribution fingerprint
+    waiting_for: int  # more people needed before the figures may move; 0 when up to date
+
+
+@dataclass
+class ReleaseLedger:
+    """The states of each quantity already published, and the figures last published.
+
+    A new state of a quantity (its contributions and the figures computed from them) is
+    published only when it differs by at least ``k`` people from *every* state published
+    before (:func:`people_apart`), the empty state included, which is the threshold rule.
+    Otherwise the figures last published stay on screen and :attr:`Released.waiting_for`
+    says how many more people are needed. Contributions are kept only as fingerprints.
+
+    Examples
+    --------
+    >>> ledger = ReleaseLedger(k=3)
+    >>> ledger.offer("trust/before", {"a": 4, "b": 5}, {"mean": 4.5}).figures is None
+    True
+    >>> ledger.offer("trust/before", {"a": 4, "b": 5, "c": 3}, {"mean": 4.0}).figures
+    {'mean': 4.0}
+    >>> r = ledger.offer("trust/before", {"a": 4, "b": 5, "c": 3, "d": 1}, {"mean": 3.25})
+    >>> r.figures, r.waiting_for
+    ({'mean': 4.0}, 2)
+    """
+
+    k: int
+    history: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    shown: dict[str, Any] = field(default_factory=dict)
+    changed: bool = False  # anything released since the last save
+
+    def __post_init__(self) -> None:
+        self.k = check_k(self.k)
+
+    @staticmethod
+    def fingerprint(contributions: Contributions) -> dict[str, str]:
+        """Person fingerprint -> contribution fingerprint."""
+        return {_person(str(p)): _token(str(p), v) for p, v in contributions.items()}
+
+    def offer(self, quantity: str, contributions: Contributions, figures: Any) -> Released:
+        """Publish ``figures`` for ``quantity`` if the rule allows; return what is shown."""
+        state = self.fingerprint(contributions)
+        past = self.history.get(quantity, [])
+        if past and state == past[-1]:
+            return Released(self.shown.get(quantity), state, 0)
+        apart = min(
+            (people_apart(old, state) for old in [{}, *past] if old != state),
+            default=self.k,
+        )
+        if apart >= self.k or (past and state in past):
+            # A state shown before may be shown again: it gives nothing new.
+            self.history.setdefault(quantity, []).append(state)
+            self.shown[quantity] = figures
+            self.changed = True
+            return Released(figures, state, 0)
+        return Released(self.shown.get(quantity), state, self.k - apart)
+
+    # -- kept in the session file, so a restarted view goes on from what was shown ------
+    def to_json(self) -> str:
+        """The ledger as JSON (fingerprints and published aggregates only)."""
+        return json.dumps({"k": self.k, "history": self.history, "shown": self.shown})
+
+    @classmethod
+    def from_json(cls, text: str | None, k: int) -> ReleaseLedger:
+        """A ledger read back from :meth:`to_json`; a new one when ``text`` is empty.
+
+        ``k`` never shrinks below the ``k`` the ledger was kept with. When it grew, the
+        states shown before still count for differencing, but nothing stays on show
+        until a state ``k`` people apart from all of them is released.
+        """
+        if not text:
+            return cls(k=k)
+        data = json.loads(text)
+        kept = int(data.get("k", k))
+        shown = data.get("shown", {}) if kept >= k else {}
+        return cls(k=max(k, kept), history=data.get("history", {}), shown=shown)
+
+
+LEDGER_META_PREFIX = "released:"
+
+
+def load_ledger(store, view: str, k: int) -> ReleaseLedger:
+    """The release ledger of one view kept in a session's store (``meta`` table)."""
+    return ReleaseLedger.from_json(store.meta().get(LEDGER_META_PREFIX + view), k)
+
+
+def save_ledger(store, view: str, ledger: ReleaseLedger) -> None:
+    """Keep a ledger in the store when something was released since it was read."""
+    if ledger.changed:
+        store.set_meta(LEDGER_META_PREFIX + view, ledger.to_json())
+        ledger.changed = False
