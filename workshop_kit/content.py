@@ -256,11 +256,21 @@ def _instrument(entry: dict, scales: dict, where_file: str) -> Instrument:
         )
     subscales = []
     seen: set[str] = set()
-    for sub in require(entry, "subscales", list, where):
+    seen_subscales: set[str] = set()
+    raw_subscales = require(entry, "subscales", list, where)
+    if not raw_subscales:
+        raise ContentError(f"{where}: field 'subscales' must list at least one subscale")
+    for sub in raw_subscales:
         if not isinstance(sub, dict):
             raise ContentError(f"{where}: each subscale must be a mapping; not {sub!r}")
         sub_id = require(sub, "id", str, f"{where}, a subscale")
         sw = f"{where}, subscale {sub_id!r}"
+        if sub_id in seen_subscales:
+            raise ContentError(
+                f"{sw}: field 'id' must be unique within an instrument (two themes with one "
+                "id would be scored as one)"
+            )
+        seen_subscales.add(sub_id)
         items = []
         for it in require(sub, "items", list, sw):
             if not isinstance(it, dict):
@@ -301,20 +311,48 @@ def _instrument(entry: dict, scales: dict, where_file: str) -> Instrument:
     min_answered = require(entry, "min_answered", float, where, default=0.5)
     if not 0 < min_answered <= 1:
         raise ContentError(f"{where}: field 'min_answered' must be in (0, 1]; not {min_answered}")
-    anchors = {}
-    if scale:
-        anchors = {int(k): str(v) for k, v in (scale.get("anchors") or {}).items()}
+    if sum(sub.overall for sub in subscales) > 1:
+        raise ContentError(f"{where}: field 'overall' may be true on one subscale only")
     return Instrument(
         scoring=scoring,
         subscales=tuple(subscales),
         min_answered=min_answered,
-        positive_from=scale.get("positive_from") if scale else None,
-        anchors=anchors,
+        positive_from=scale["positive_from"] if scale else None,
+        anchors=scale["anchors"] if scale else {},
         total_min=require(total, "min", float, f"{where}, total", default=None),
         total_max=require(total, "max", float, f"{where}, total", default=None),
         cutoffs=_bands(total.get("cutoffs"), f"{where}, total cutoffs"),
         **common,
     )
+
+
+def _scale(scale: Any, where: str) -> dict[str, Any]:
+    """An answer scale checked whole: min below max, positive_from and anchors inside it."""
+    if not isinstance(scale, dict):
+        raise ContentError(f"{where}: must be a mapping")
+    lo, hi = require(scale, "min", int, where), require(scale, "max", int, where)
+    if lo >= hi:
+        raise ContentError(f"{where}: field 'min' must be below 'max'; not {lo}..{hi}")
+    positive_from = require(scale, "positive_from", (int, float), where, default=None)
+    if isinstance(positive_from, bool) or (
+        positive_from is not None and not lo <= positive_from <= hi
+    ):
+        raise ContentError(
+            f"{where}: field 'positive_from' must be a number from {lo} to {hi}; "
+            f"not {positive_from!r}"
+        )
+    raw = require(scale, "anchors", dict, where, default={})
+    anchors: dict[int, str] = {}
+    for key, text in raw.items():
+        if isinstance(key, bool) or not isinstance(key, int) or not lo <= key <= hi:
+            raise ContentError(
+                f"{where}, anchors: each key must be a whole number from {lo} to {hi} "
+                f"(write '{lo}: Not true for us'); not {key!r}"
+            )
+        if not isinstance(text, str) or not text.strip():
+            raise ContentError(f"{where}, anchor {key}: must be words; not {text!r}")
+        anchors[key] = text.strip()
+    return {"min": lo, "max": hi, "positive_from": positive_from, "anchors": anchors}
 
 
 def load_checkin(path: Path | str | None = None) -> CheckinContent:
@@ -335,12 +373,10 @@ def _load_checkin_cached(path: Path, _mtime: int) -> CheckinContent:
     data = read_yaml(path)
     where_file = path.name
     scales = require(data, "scales", dict, where_file, default={})
-    for scale_id, scale in scales.items():
-        sw = f"{where_file}, scale {scale_id!r}"
-        if not isinstance(scale, dict):
-            raise ContentError(f"{sw}: must be a mapping")
-        require(scale, "min", int, sw)
-        require(scale, "max", int, sw)
+    scales = {
+        str(scale_id): _scale(scale, f"{where_file}, scale {scale_id!r}")
+        for scale_id, scale in scales.items()
+    }
     instruments = []
     for entry in require(data, "instruments", list, where_file):
         if not isinstance(entry, dict):

@@ -226,7 +226,7 @@ def _suggestions(data: dict, rituals: RitualsContent, where: str) -> dict[str, S
         if not isinstance(entry, dict):
             raise ContentError(f"{w}: must be a mapping")
         ids = tuple(require(entry, "rituals", list, w))
-        unknown = [i for i in ids if i not in known]
+        unknown = [i for i in ids if not isinstance(i, str) or i not in known]
         if not ids or unknown:
             raise ContentError(
                 f"{w}: field 'rituals' must list catalogue ritual ids "
