@@ -83,12 +83,13 @@ def _use(content):
     """Touch what the kit touches after loading, so a late crash shows here."""
     if hasattr(content, "instruments"):
         for inst in content.instruments:
-            inst.value_range
+            lo, hi = inst.value_range
+            assert lo < hi
             if inst.positive_from is not None:
-                inst.positive_from >= inst.value_range[0]
+                assert lo <= inst.positive_from <= hi
             for item in inst.items:
-                item.score(item.min)
-            [a for a in inst.anchors.items()]
+                assert item.min <= item.score(item.min) <= item.max
+            assert all(lo <= key <= hi and text for key, text in inst.anchors.items())
 
 
 @pytest.mark.parametrize("name", sorted(LOADERS))
