@@ -15,6 +15,22 @@ class StoreError(WorkshopKitError):
     """A session store cannot be created, opened or written."""
 
 
+class StoreBusy(StoreError):
+    """The session file stayed locked by another program for longer than the kit waits."""
+
+
+class StoreFull(StoreError):
+    """The disk (or the file's size limit) is full: nothing more can be written."""
+
+
+class StoreReadOnly(StoreError):
+    """The session file may be read but not changed here (a read-only folder or stick)."""
+
+
+class StoreGone(StoreError):
+    """The session file was deleted, moved or replaced while it was open."""
+
+
 class InputError(WorkshopKitError, ValueError):
     """An answer, code or argument given to the kit is not allowed."""
 

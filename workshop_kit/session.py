@@ -123,6 +123,22 @@ def check_code_format(code: str) -> str:
     return code
 
 
+def fresh_codes(n: int, rng: random.Random, existing: set[str]) -> list[str]:
+    """``n`` new four-character couple codes, none of them in ``existing``.
+
+    >>> fresh_codes(2, random.Random(1), set())
+    ['FX9D', 'KEU9']
+    """
+    existing = set(existing)
+    codes: list[str] = []
+    while len(codes) < n:
+        code = "".join(rng.choice(CODE_ALPHABET) for _ in range(4))
+        if code not in existing:
+            existing.add(code)
+            codes.append(code)
+    return codes
+
+
 class Session:
     """A workshop session: its couples and every answer they gave.
 
@@ -175,6 +191,12 @@ class Session:
             if seed is not None
             else str(uuid.uuid4())
         )
+        codes = fresh_codes(couples, rng, set())
+
+        def add_couples(conn) -> None:
+            conn.executemany("INSERT INTO couples VALUES (?, ?)", [(c, now()) for c in codes])
+
+        # the couples go in with the metadata: the file appears complete, or not at all
         store = Store.create(
             path,
             {
@@ -185,11 +207,9 @@ class Session:
                 "created_at": now(),
                 "support_resources": "[]",
             },
+            populate=add_couples,
         )
-        session = cls(store, content)
-        if couples:
-            session.add_couples(couples, rng=rng)
-        return session
+        return cls(store, content)
 
     @classmethod
     def open(cls, path: Path | str, content: CheckinContent | None = None) -> Session:
@@ -259,14 +279,7 @@ class Session:
 
     def add_couples(self, n: int, rng: random.Random | None = None) -> list[str]:
         """Add ``n`` couples with fresh four-character codes, in one transaction."""
-        rng = rng or random.Random()
-        existing = set(self.couple_codes())
-        codes: list[str] = []
-        while len(codes) < n:
-            code = "".join(rng.choice(CODE_ALPHABET) for _ in range(4))
-            if code not in existing:
-                existing.add(code)
-                codes.append(code)
+        codes = fresh_codes(n, rng or random.Random(), set(self.couple_codes()))
         with self.store.transaction() as conn:
             conn.executemany("INSERT INTO couples VALUES (?, ?)", [(c, now()) for c in codes])
         return codes

@@ -8,6 +8,8 @@ greyscale printer.
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
 from collections.abc import Iterator
 
 import matplotlib.pyplot as plt
@@ -125,10 +127,41 @@ def rc(kind: str = "projector") -> dict:
     return {**COMMON, **STYLES[kind]}
 
 
+# matplotlib's rcParams (what chart_style sets) are one global dictionary, and its text and
+# font caches are not thread-safe: widget callbacks may run on kernel subshell threads, so
+# all drawing is serialised through this one lock (re-entrant: a chart inside a page).
+DRAWING_LOCK = threading.RLock()
+
+
+def _new_drawing_lock_in_child() -> None:
+    # a forked pack worker must not inherit the lock held by a parent's thread
+    global DRAWING_LOCK
+    DRAWING_LOCK = threading.RLock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_drawing_lock_in_child)
+
+
+@contextlib.contextmanager
+def drawing() -> Iterator[None]:
+    """Hold the drawing lock: only one thread draws (or saves) a figure at a time.
+
+    :func:`chart_style` holds it already; use this for drawing outside a style block.
+    """
+    with DRAWING_LOCK:
+        yield
+
+
 @contextlib.contextmanager
 def chart_style(kind: str = "projector") -> Iterator[None]:
-    """Draw inside ``with chart_style("print"):`` to get that look."""
-    with plt.rc_context(rc(kind)):
+    """Draw inside ``with chart_style("print"):`` to get that look.
+
+    Holds :data:`DRAWING_LOCK` for the whole block (the style is process-wide state), so
+    draw and save the figure inside the block.
+    """
+    style = rc(kind)
+    with DRAWING_LOCK, plt.rc_context(style):
         yield
 
 

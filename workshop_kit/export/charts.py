@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from ..charts.checkin import couple_themes, total_against_cutoff
 from ..charts.ios import ios_before_after
-from ..charts.style import chart_style
+from ..charts.style import chart_style, drawing
 from ..couple import couple_scores
 from ..results import IOS_ID, CheckinResults, checkin_results
 from ..session import Session, check_code_format
@@ -73,13 +73,14 @@ def save_couple_charts(session: Session, couple_code: str, out_dir: Path | str) 
     folder = Path(out_dir) / code
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for stem, fig in figures.items():
-        path = folder / f"{code}-{stem}.png"
-        fig.savefig(path, dpi=150)
-        written.append(path)
-    pdf_path = folder / f"{code}-checkin-charts.pdf"
-    with PdfPages(pdf_path, metadata=PDF_METADATA) as pdf:
-        for fig in figures.values():
-            pdf.savefig(fig)
+    with drawing():  # saving draws: one thread at a time
+        for stem, fig in figures.items():
+            path = folder / f"{code}-{stem}.png"
+            fig.savefig(path, dpi=150)
+            written.append(path)
+        pdf_path = folder / f"{code}-checkin-charts.pdf"
+        with PdfPages(pdf_path, metadata=PDF_METADATA) as pdf:
+            for fig in figures.values():
+                pdf.savefig(fig)
     written.append(pdf_path)
     return written

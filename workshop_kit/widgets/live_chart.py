@@ -37,7 +37,7 @@ from ..charts.dashboard import (
     update_received_bars,
     update_room_theme_bars,
 )
-from ..charts.style import chart_style
+from ..charts.style import chart_style, drawing
 
 FIGSIZE = (11.0, 8.25)
 DPI = 93  # about 1024 x 768 pixels, the projector's usual size
@@ -156,13 +156,18 @@ class LiveRoomChart:
         """Draw the chart for this data and return it as PNG bytes."""
         key = layout_key(received, means)
         try:
-            if key == self.key and self.figure is not None and self._draw_moving(received, means):
-                self.fast_draws += 1
-            else:
-                self._draw_all(received, means)
-                self.key = key
-                self.full_draws += 1
-            return png_bytes(self.canvas)
+            with drawing():  # one thread draws at a time (callbacks run on subshell threads)
+                if (
+                    key == self.key
+                    and self.figure is not None
+                    and self._draw_moving(received, means)
+                ):
+                    self.fast_draws += 1
+                else:
+                    self._draw_all(received, means)
+                    self.key = key
+                    self.full_draws += 1
+                return png_bytes(self.canvas)
         except BaseException:
             # Half-updated artists or a half-painted canvas: draw everything next time.
             self.key = self.figure = None

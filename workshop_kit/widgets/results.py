@@ -12,7 +12,7 @@ import ipywidgets as w
 from matplotlib.figure import Figure
 
 from ..charts.checkin import room_before_after
-from ..charts.style import PROJECTOR_FIGSIZE, chart_style
+from ..charts.style import PROJECTOR_FIGSIZE, chart_style, drawing
 from ..errors import WorkshopKitError
 from ..export.folders import claim_exports_folder, session_exports_folder
 from ..results import checkin_results, room_change
@@ -124,7 +124,7 @@ class CoupleChartsWidget:
         self.preview_box.clear_output()
         if not self.preview.value:
             return
-        with self.preview_box:
+        with self.preview_box, drawing():  # showing a Figure draws it: one thread at a time
             for fig in couple_checkin_figures(self.session, self.picker.value).values():
                 display(fig)
 
