@@ -127,9 +127,11 @@ def start_on_main_click_on_thread(session: Session, code: str, partner: str, val
     widget = CheckinWidget(session, "before")
     widget.code_picker.value = code
     widget.partner_picker.value = partner
-    widget.start_button.click()
+    widget.start_button.click()  # first use: the partner chooses a secret
 
     def clicks():
+        widget.gate.secret.value = widget.gate.repeat.value = "tulip"
+        widget.gate.ok_button.click()
         for value in values:
             widget.choice.choose(value)
 

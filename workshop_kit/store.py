@@ -475,7 +475,8 @@ class Store:
             self._set_busy(BUSY_TIMEOUT_MS)
 
     def checkpoint(self) -> bool:
-        """Fold every committed answer from the ``-wal`` file into the session file.
+        """Fold every committed answer from the ``-wal`` file into the session file and
+        empty it (old versions of erased pages go with it).
 
         Returns
         -------
@@ -570,16 +571,6 @@ class Store:
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                 raise explain(exc, self.path) from exc
-
-    def checkpoint(self) -> bool:
-        """Copy the write-ahead log into the file and empty it, when no reader holds it.
-
-        Old versions of changed pages live in the ``-wal`` file until a checkpoint; after
-        an erase this removes them. Returns False when another connection kept it busy
-        (SQLite then checkpoints later on its own).
-        """
-        busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        return busy == 0
 
     # -- metadata -----------------------------------------------------------------
     def meta(self) -> dict[str, str]:
