@@ -14,7 +14,7 @@ import pandas as pd
 
 from .content import CheckinContent
 from .errors import InputError
-from .session import PARTNERS, PHASES, Answer, Session
+from .session import PARTNERS, PHASES, Answer, Session, flag_entries
 
 SKIP_CHARS = ("-", " ", ".")
 YES_CHARS = {"y": True, "1": True, "n": False, "0": False}
@@ -132,10 +132,80 @@ def form_records(
     for field, value in zip(fields, values):
         if field.kind == "flag":
             if value is not None:
-                entries.append(("flag", field.key, bool(value), couple_code, partner))
+                entries += flag_entries(field.key, bool(value), couple_code, partner, phase)
         else:
             answers.append(Answer(couple_code, partner, phase, field.instrument, field.key, value))
     return answers, entries
+
+
+@dataclass(frozen=True)
+class FormChange:
+    """One answer a typed form would replace: what is saved, and what the form says."""
+
+    field: FormField
+    saved: float | bool | None
+    typed: float | bool | None
+
+    def describe(self) -> str:
+        """One line for the facilitator, e.g. ``answer 15 (consent): saved No, form Yes``.
+
+        >>> FormChange(FormField(15, "flag", None, "consent", "..."), False, True).describe()
+        'answer 15 (consent): saved No, this form Yes'
+        """
+
+        def shown(value):
+            if value is None:
+                return "skipped"
+            if isinstance(value, bool):
+                return "Yes" if value else "No"
+            return f"{value:g}"
+
+        return (
+            f"answer {self.field.number} ({self.field.key}): saved {shown(self.saved)}, "
+            f"this form {shown(self.typed)}"
+        )
+
+
+def form_changes(
+    session: Session,
+    fields: list[FormField],
+    values: list,
+    couple_code: str,
+    partner: str,
+    phase: str,
+) -> list[FormChange]:
+    """The saved answers a typed form would replace with a different value.
+
+    An answer saved for this participant and phase (on the laptop, say) that the form
+    gives differently, a skipped one included, is a change; a yes/no question is compared
+    with its current value and only when the form answers it. Nothing is written.
+
+    Parameters
+    ----------
+    session : Session
+        The open session.
+    fields, values : list
+        The form's fields and the typed values (:meth:`FormField.check`), same length.
+    couple_code, partner, phase : str
+        Whose form it is.
+
+    Returns
+    -------
+    list of FormChange
+        In the form's order; empty when saving replaces nothing.
+    """
+    given = session.answered_items(couple_code, partner, phase)
+    changes = []
+    for field, value in zip(fields, values):
+        if field.kind == "flag":
+            saved = session.flag(couple_code, partner, field.key)
+            if value is not None and saved is not None and bool(value) != saved:
+                changes.append(FormChange(field, saved, bool(value)))
+            continue
+        key = (field.instrument, field.key)
+        if key in given and given[key] != value:
+            changes.append(FormChange(field, given[key], value))
+    return changes
 
 
 def missing_forms(session: Session, phase: str | None = None) -> pd.DataFrame:

@@ -160,9 +160,9 @@ def follow_up_list(session: Session, results: CheckinResults | None = None) -> p
                     f"{name} total {row.total:g}: {row.band.lower()}",
                 )
             )
-    for entry in session.entries("flag", key="wants_to_talk"):
-        if entry.value:
-            rows.append((entry.couple_code, entry.partner, "any", "would like to talk to someone"))
+    # every request ever made counts: a later "No" does not take a "please talk to me" back
+    for row in session.flag_requests("wants_to_talk").itertuples():
+        rows.append((row.couple_code, row.partner, row.phase, "would like to talk to someone"))
     frame = pd.DataFrame(rows, columns=["couple_code", "partner", "phase", "reason"])
     return frame.sort_values(["couple_code", "partner", "phase"]).reset_index(drop=True)
 

@@ -44,6 +44,25 @@ ANSWER_COLUMNS = [
 ]
 
 
+FLAG_PHASE = "flag_phase"  # entry kind: a yes/no flag kept per phase, key "<phase>:<flag>"
+
+
+def flag_entries(
+    flag_id: str, value: bool, couple_code: str, partner: str, phase: str | None = None
+) -> list[tuple]:
+    """The entries that record one yes/no answer: the flag, and the flag of its phase.
+
+    >>> for entry in flag_entries("wants_to_talk", True, "KM4Q", "A", "before"):
+    ...     print(entry)
+    ('flag', 'wants_to_talk', True, 'KM4Q', 'A')
+    ('flag_phase', 'before:wants_to_talk', True, 'KM4Q', 'A')
+    """
+    entries = [("flag", flag_id, value, couple_code, partner)]
+    if phase is not None:
+        entries.append((FLAG_PHASE, f"{phase}:{flag_id}", value, couple_code, partner))
+    return entries
+
+
 def clean_title(title: str) -> str:
     r"""A session title with control and invisible format characters taken out.
 
@@ -495,15 +514,51 @@ class Session:
 
     # -- flags (consent, wants to talk) -----------------------------------------
     def set_flag(
-        self, couple_code: str, partner: str, flag_id: str, value: bool, source: str = "widget"
+        self,
+        couple_code: str,
+        partner: str,
+        flag_id: str,
+        value: bool,
+        source: str = "widget",
+        phase: str | None = None,
     ) -> None:
-        """Record a yes/no flag from the check-in (latest wins across phases)."""
+        """Record a yes/no flag from the check-in.
+
+        The flag's current value is the latest answer across phases (what consent needs);
+        with ``phase`` the answer is also kept for that phase, and every answer stays in
+        the history that :meth:`flag_requests` reads, so a later "No" never erases an
+        earlier "I would like to talk to someone".
+        """
         ids = [f.id for f in self.content.flags]
         if flag_id not in ids:
             raise one_of("flag", flag_id, ids)
         if not isinstance(value, bool):
             raise InputError(f"flag {flag_id!r} must be True or False; not {value!r}")
-        self.put_entry("flag", flag_id, value, couple_code, partner, source=source)
+        if phase is not None and phase not in PHASES:
+            raise one_of("phase", phase, PHASES)
+        self.put_entries(flag_entries(flag_id, value, couple_code, partner, phase), source)
+
+    def flag_requests(self, flag_id: str) -> pd.DataFrame:
+        """Everyone who ever answered yes to ``flag_id``, whatever they answered later.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``couple_code, partner, phase``: one row per participant and phase in which
+            they said yes ("before", "after", or "any" when the phase was not recorded,
+            as for an import), sorted.
+        """
+        rows = self.store.conn.execute(
+            "SELECT DISTINCT kind, couple_code, partner, key FROM entries"
+            " WHERE value_json = 'true' AND ((kind = 'flag' AND key = ?)"
+            " OR (kind = ? AND key IN (?, ?)))",
+            (flag_id, FLAG_PHASE, f"before:{flag_id}", f"after:{flag_id}"),
+        ).fetchall()
+        phased = {(c, p, key.split(":", 1)[0]) for kind, c, p, key in rows if kind == FLAG_PHASE}
+        with_phase = {(c, p) for c, p, _ in phased}
+        anytime = {(c, p, "any") for kind, c, p, _ in rows if kind == "flag"}
+        found = sorted(phased | {r for r in anytime if r[:2] not in with_phase})
+        return pd.DataFrame(found, columns=["couple_code", "partner", "phase"])
 
     def flag(self, couple_code: str, partner: str, flag_id: str) -> bool | None:
         """The latest value of a flag, or None when the participant never answered it."""

@@ -258,7 +258,9 @@ class CheckinWidget:
         step = self.steps[self.index]
         try:
             if step.kind == "flag":
-                self.session.set_flag(self.couple_code, self.partner, step.flag.id, bool(value))
+                self.session.set_flag(
+                    self.couple_code, self.partner, step.flag.id, bool(value), phase=self.phase
+                )
             else:
                 inst_id, item_id = step.key
                 self.session.record_answer(

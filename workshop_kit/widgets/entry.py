@@ -14,7 +14,15 @@ import html
 import ipywidgets as w
 
 from ..errors import WorkshopKitError
-from ..paper import SKIP_CHARS, FormField, form_fields, form_legend, form_records, missing_forms
+from ..paper import (
+    SKIP_CHARS,
+    FormField,
+    form_changes,
+    form_fields,
+    form_legend,
+    form_records,
+    missing_forms,
+)
 from ..session import CODE_PATTERN, PARTNERS, PHASES, Session, normalise_code
 from . import common
 
@@ -83,6 +91,24 @@ class EntryWidget:
         self.save_button = common.button("Save this form", "primary", width="260px")
         self.save_button.on_click(lambda _b: self.save())
         self.message = common.text("")
+        # Shown when the form would replace answers already saved (on the laptop, say):
+        # nothing is replaced until the facilitator says so.
+        self.pending: tuple | None = None
+        self.confirm_text = common.text("")
+        self.replace_button = common.button("Replace them with this form", "danger")
+        self.replace_button.on_click(lambda _b: self.save(confirmed=True))
+        self.keep_button = common.button("Keep what is saved")
+        self.keep_button.on_click(lambda _b: self.keep_saved())
+        self.confirm_box = w.VBox(
+            [
+                self.confirm_text,
+                w.HBox(
+                    [self.replace_button, self.keep_button],
+                    layout=w.Layout(flex_flow="row wrap"),
+                ),
+            ]
+        )
+        self.confirm_box.layout.display = "none"
 
         self.missing_title = common.text("", "wk-question")
         self.missing_list = common.text("")
@@ -123,6 +149,7 @@ class EntryWidget:
                 self.problems,
                 self.save_button,
                 self.message,
+                self.confirm_box,
                 self.missing_title,
                 self.missing_list,
                 self.refresh_button,
@@ -152,7 +179,12 @@ class EntryWidget:
             partner = None
         return code, partner, problems
 
+    def _hide_confirm(self) -> None:
+        self.pending = None
+        self.confirm_box.layout.display = "none"
+
     def _who_changed(self) -> None:
+        self._hide_confirm()
         code, partner, problems = self.who()
         _mark(self.code, ok=code is not None, bad=code is None and bool(self.code.value.strip()))
         _mark(
@@ -171,7 +203,8 @@ class EntryWidget:
             common.set_text(
                 self.who_message,
                 f"Couple {code}, partner {partner} already has {len(given)} answers for "
-                f"{self.phase.value}; saving this form replaces them.",
+                f"{self.phase.value}; where this form differs you will see the changes and "
+                "be asked before anything is replaced.",
                 "wk-error",
             )
         else:
@@ -186,6 +219,7 @@ class EntryWidget:
     def _row_changed(self) -> None:
         if self._updating:
             return
+        self._hide_confirm()
         text = self.row.value
         self._updating = True
         try:
@@ -200,6 +234,7 @@ class EntryWidget:
     def _box_changed(self) -> None:
         if self._updating:
             return
+        self._hide_confirm()
         chars = [box.value.strip() or UNTYPED for box in self.boxes]
         row = "".join(c if len(c) == 1 else "?" for c in chars).rstrip(UNTYPED)
         self._updating = True
@@ -241,8 +276,13 @@ class EntryWidget:
         return problems
 
     # -- saving ---------------------------------------------------------------------
-    def save(self) -> bool:
-        """Save the typed form in one transaction; False (nothing saved) when anything is wrong."""
+    def save(self, confirmed: bool = False) -> bool:
+        """Save the typed form in one transaction; False (nothing saved) when anything is wrong.
+
+        When the form would replace answers already saved with different ones, nothing is
+        saved: the changes are listed and the facilitator chooses "Replace them with this
+        form" (``confirmed=True`` for that very form) or "Keep what is saved".
+        """
         code, partner, problems = self.who()
         problems += self._show_problems()
         typed = [box.value.strip() for box in self.boxes]
@@ -257,6 +297,13 @@ class EntryWidget:
             return False
         values = [field.check(v) for field, v in zip(self.fields, typed)]
         phase = self.phase.value
+        snapshot = (code, partner, phase, tuple(values))
+        if not (confirmed and self.pending == snapshot):
+            changes = form_changes(self.session, self.fields, values, code, partner, phase)
+            if changes:
+                self._ask_before_replacing(snapshot, changes)
+                return False
+        self._hide_confirm()
         answers, entries = form_records(self.fields, values, code, partner, phase)
         try:
             self.session.record_form(answers, entries, source="paper")
@@ -274,6 +321,27 @@ class EntryWidget:
         self.refresh_missing()
         self.code.focus()
         return True
+
+    def _ask_before_replacing(self, snapshot: tuple, changes: list) -> None:
+        code, partner, phase = snapshot[:3]
+        self.pending = snapshot
+        lines = "".join(f"<li>{html.escape(c.describe())}</li>" for c in changes)
+        self.confirm_text.value = (
+            f'<div class="wk-error">Couple {html.escape(code)}, partner {partner} already has '
+            f"{phase} answers saved, and this form says something different for "
+            f"{len(changes)} of them:</div><ul class='wk-help'>{lines}</ul>"
+            "<div class='wk-help'>Replace them only if the paper form is the one to keep.</div>"
+        )
+        self.confirm_box.layout.display = ""
+        common.set_text(
+            self.message, "Not saved yet: check the differences below and choose.", "wk-error"
+        )
+
+    def keep_saved(self) -> None:
+        """Leave the saved answers as they are and empty the form."""
+        self._hide_confirm()
+        common.set_text(self.message, "Nothing was replaced: the saved answers stay.", "wk-ok")
+        self.clear()
 
     def clear(self) -> None:
         """Empty the code, partner and answers (the phase stays for the next form)."""

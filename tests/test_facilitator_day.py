@@ -1,0 +1,138 @@
+"""The facilitator's day, as a first run found it (issue 15, item 7): one test per finding."""
+
+from __future__ import annotations
+
+from workshop_kit.paper import form_fields
+from workshop_kit.results import follow_up_list
+from workshop_kit.widgets.checkin import CheckinWidget
+from workshop_kit.widgets.entry import EntryWidget
+
+
+def _answer_flag(widget: CheckinWidget, flag_id: str, value: bool) -> None:
+    """Go to the flag's screen and click Yes or No."""
+    index = next(i for i, s in enumerate(widget.steps) if s.kind == "flag" and s.flag.id == flag_id)
+    widget.go(index)
+    widget.choice.choose(value)
+
+
+def _requests(session):
+    follow = follow_up_list(session)
+    talk = follow[follow["reason"] == "would like to talk to someone"]
+    return talk[["couple_code", "partner", "phase"]].values.tolist()
+
+
+# -- "I would like to talk to someone" is kept per phase --------------------------------
+def test_a_morning_request_to_talk_survives_an_afternoon_no(session):
+    code = session.couple_codes()[0]
+    morning = CheckinWidget(session, "before")
+    morning.start(code, "A", secret="tulip")
+    _answer_flag(morning, "wants_to_talk", True)
+    afternoon = CheckinWidget(session, "after")
+    afternoon.start(code, "A", secret="tulip")
+    _answer_flag(afternoon, "wants_to_talk", False)
+
+    assert session.flag(code, "A", "wants_to_talk") is False  # the latest answer
+    assert _requests(session) == [[code, "A", "before"]]  # but the request stays listed
+
+
+def test_a_request_on_a_paper_form_is_kept_with_its_phase(session):
+    code = session.couple_codes()[1]
+    entry = EntryWidget(session, phase="after")
+    entry.code.value, entry.partner.value = code, "B"
+    entry.row.value = "3" * (len(entry.fields) - 2) + "ny"
+    assert entry.save()
+    session.set_flag(code, "B", "wants_to_talk", False)  # withdrawn later, without a phase
+    assert _requests(session) == [[code, "B", "after"]]
+
+
+def test_a_request_without_a_phase_is_listed_as_any(session):
+    code = session.couple_codes()[2]
+    session.put_entry("flag", "wants_to_talk", True, code, "A", source="import")
+    session.put_entry("flag", "wants_to_talk", False, code, "A", source="import")
+    assert _requests(session) == [[code, "A", "any"]]
+
+
+def test_consent_still_follows_the_latest_answer(session):
+    code = session.couple_codes()[0]
+    session.set_flag(code, "A", "consent", True, phase="before")
+    session.set_flag(code, "A", "consent", False, phase="after")
+    assert session.consents(code, "A") is False
+    assert len(form_fields(session.content)) > 2
+
+
+# -- a paper form typed over a partner's laptop answers asks first ---------------------
+def _laptop_answers(session, code, partner):
+    """The partner answered on the laptop: every item 4, consent No."""
+    widget = CheckinWidget(session, "before")
+    widget.start(code, partner, secret="tulip")
+    for step in list(widget.steps):
+        if step.kind == "flag":
+            _answer_flag(widget, step.flag.id, False)
+        elif step.kind == "item":
+            widget.go(widget.steps.index(step))
+            widget.choice.choose(4)
+    return session.answers().shape[0]
+
+
+def _type_form(entry, code, partner, row):
+    entry.code.value, entry.partner.value = code, partner
+    entry.row.value = row
+
+
+def test_a_paper_form_over_laptop_answers_lists_the_changes_and_waits(session):
+    code = session.couple_codes()[0]
+    saved_rows = _laptop_answers(session, code, "A")
+    entry = EntryWidget(session, phase="before")
+    n = len(entry.fields)
+    # the same answers but the first item a 2 and consent Yes (the picture scale skipped)
+    row = "2" + "4" * (n - 4) + "-" + "yn"
+    _type_form(entry, code, "A", row)
+    assert entry.save() is False
+    assert session.answers().shape[0] == saved_rows  # nothing written yet
+    assert session.flag(code, "A", "consent") is False
+    assert entry.confirm_box.layout.display == ""
+    listed = entry.confirm_text.value
+    assert "answer 1 (qt1): saved 4, this form 2" in listed
+    assert "(consent): saved No, this form Yes" in listed
+    assert "wants_to_talk" not in listed  # the same answer is not a change
+    entry.replace_button.click()
+    assert session.flag(code, "A", "consent") is True
+    assert session.answered_items(code, "A", "before")[("checkin", "qt1")] == 2
+    assert entry.confirm_box.layout.display == "none"
+    assert "Saved couple" in entry.message.value
+
+
+def test_keep_what_is_saved_writes_nothing(session):
+    code = session.couple_codes()[1]
+    saved_rows = _laptop_answers(session, code, "B")
+    entry = EntryWidget(session, phase="before")
+    _type_form(entry, code, "B", "5" * (len(entry.fields) - 2) + "yy")
+    assert entry.save() is False
+    entry.keep_button.click()
+    assert session.answers().shape[0] == saved_rows
+    assert session.flag(code, "B", "consent") is False
+    assert entry.code.value == "" and "Nothing was replaced" in entry.message.value
+
+
+def test_an_edit_after_the_question_asks_again(session):
+    code = session.couple_codes()[2]
+    _laptop_answers(session, code, "A")
+    entry = EntryWidget(session, phase="before")
+    n = len(entry.fields)
+    _type_form(entry, code, "A", "3" + "4" * (n - 3) + "nn")
+    assert entry.save() is False
+    entry.row.value = "1" + "4" * (n - 3) + "nn"  # changed while the question was shown
+    assert entry.confirm_box.layout.display == "none"
+    assert entry.save(confirmed=True) is False  # an old "yes" does not cover a new form
+    assert "saved 4, this form 1" in entry.confirm_text.value
+
+
+def test_a_form_that_changes_nothing_saves_at_once(session):
+    code = session.couple_codes()[3]
+    entry = EntryWidget(session, phase="before")
+    row = "4" * (len(entry.fields) - 2) + "yn"
+    _type_form(entry, code, "A", row)
+    assert entry.save() is True
+    _type_form(entry, code, "A", row)  # the same form typed twice
+    assert entry.save() is True
+    assert entry.confirm_box.layout.display == "none"
