@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8888
 
-.PHONY: workshop present test lint format bench demo clean
+.PHONY: workshop present phones test lint format bench demo messages clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -30,6 +30,23 @@ workshop: $(STAMP)
 ## Show the notebooks as clean pages for the projector (Voilà; localhost, with a token).
 present: $(STAMP)
 	$(VENV)/bin/workshop-kit present
+
+## Let participants answer on their own phones (STORE=sessions/x.sqlite; see
+## facilitator_notes/phones_on_the_day.md). BIND=0.0.0.0 listens on every network.
+STORE ?= sessions/demo.sqlite
+phones: $(STAMP)
+	$(VENV)/bin/workshop-kit phones $(STORE) $(if $(BIND),--bind $(BIND))
+
+## The phone pages' words: extract them to messages.pot, update every catalogue, fill the
+## English one and compile them all (the .mo files are committed).
+LOCALE := workshop_kit/locale
+messages: $(TEST_STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -o $(LOCALE)/messages.pot --no-location \
+		--sort-output --project="Couples Workshop Kit" --version=0.1.0 \
+		--copyright-holder="Couples Workshop Kit contributors" -w 100 .
+	$(VENV)/bin/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-fuzzy-matching -w 100
+	$(PY) -c "from workshop_kit.phones.i18n import fill_english; fill_english()"
+	$(VENV)/bin/pybabel compile -d $(LOCALE) --statistics
 
 ## Set everything up and run every test: unit tests, doctests, notebooks (nbval).
 test: $(TEST_STAMP)

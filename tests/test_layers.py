@@ -30,6 +30,9 @@ PURE = [
     "programme",
     "live",
     "disclosure",
+    "checkin_flow",
+    # the phone server starts light: matplotlib only for the circles question
+    "phones",
 ]
 
 

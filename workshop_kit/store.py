@@ -43,7 +43,7 @@ BUSY_TIMEOUT_MS = 30_000
 CLICK_WAIT_MS = 1_500
 #: How long closing a store (or the process stopping) waits to fold the WAL into the file.
 CHECKPOINT_WAIT_MS = 1_000
-SOURCES = ("widget", "paper", "import", "demo")
+SOURCES = ("widget", "paper", "import", "demo", "phone")
 CREATING_PREFIX = ".creating-"
 
 # Each migration takes the store from version N-1 to N; index 0 creates version 1.

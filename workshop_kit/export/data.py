@@ -51,7 +51,7 @@ DICTIONARY: dict[str, dict[str, tuple[str, str]]] = {
             "number",
             "The answer as given (reversed items not yet mirrored); blank = skipped.",
         ),
-        "source": ("text", "How the answer arrived: widget, paper, import or demo."),
+        "source": ("text", "How the answer arrived: widget, paper, import, demo or phone."),
         "answered_at": ("timestamp", "When the answer was recorded (UTC, ISO 8601)."),
     },
     "scores": {

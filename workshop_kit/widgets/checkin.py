@@ -9,51 +9,16 @@ given in this sitting only: a resumed sitting starts with no answer shown.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from functools import lru_cache
 
 import ipywidgets as w
 
-from ..content import Flag, Instrument, Item
+from ..checkin_flow import Step, checkin_steps, resume_index
 from ..errors import WorkshopKitError
 from ..session import PARTNERS, PHASES, Session
 from . import common
 from .choices import AnswerButtons
 from .secret_gate import SecretGate, open_with_secret
-
-
-@dataclass(frozen=True)
-class Step:
-    """One screen of the check-in: an item, the picture scale, or a yes/no flag."""
-
-    kind: str  # "item", "picture" or "flag"
-    instrument: Instrument | None = None
-    item: Item | None = None
-    flag: Flag | None = None
-
-    @property
-    def key(self) -> tuple[str, str]:
-        if self.kind == "flag":
-            return ("flag", self.flag.id)
-        if self.kind == "picture":
-            return (self.instrument.id, self.instrument.id)
-        return (self.instrument.id, self.item.id)
-
-
-def checkin_steps(session: Session) -> list[Step]:
-    """The screens in order: every shown instrument's items, then the flags.
-
-    An instrument whose items lack wording (a published measure not yet completed by the
-    facilitator) is never shown.
-    """
-    steps: list[Step] = []
-    for inst in session.content.shown_instruments:
-        if inst.kind == "picture":
-            steps.append(Step("picture", instrument=inst))
-        else:
-            steps.extend(Step("item", instrument=inst, item=item) for item in inst.items)
-    steps.extend(Step("flag", flag=flag) for flag in session.content.flags)
-    return steps
 
 
 @lru_cache(maxsize=1)
@@ -187,14 +152,7 @@ class CheckinWidget:
 
     def resume_index(self) -> int:
         """The first step this partner has not answered (or skipped) yet in this phase."""
-        given = self.session.answered_items(self.couple_code, self.partner, self.phase)
-        for i, step in enumerate(self.steps):
-            if step.kind == "flag":
-                if self.session.flag(self.couple_code, self.partner, step.flag.id) is None:
-                    return i
-            elif step.key not in given:
-                return i
-        return len(self.steps)
+        return resume_index(self.session, self.steps, self.couple_code, self.partner, self.phase)
 
     def go(self, index: int) -> None:
         """Show step ``index`` (or the thank-you screen past the last)."""
