@@ -12,14 +12,13 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from phones_support import ensure_partner_secrets, free_port
+from phones_support import free_port
 
 from workshop_kit.phones import i18n
 from workshop_kit.phones.client import Phone
 from workshop_kit.phones.server import BackgroundPhoneServer
 from workshop_kit.session import Session
 
-ensure_partner_secrets()
 CHECKOUT = Path(__file__).resolve().parents[1]
 LOCALE = CHECKOUT / "workshop_kit" / "locale"
 METHODS = [

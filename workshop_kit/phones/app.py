@@ -13,6 +13,7 @@ log names the page and the status only: never a name, a code, a secret or an ans
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -316,7 +317,7 @@ class Join(Base):
         if self._open(join_code):
             self.render_page("join.html", step="who", couple_code="", partner="", error="")
 
-    def post(self, join_code: str) -> None:
+    async def post(self, join_code: str) -> None:
         if not self._open(join_code):
             return
         if not self.state.joins.take(self.request.remote_ip or "?"):
@@ -353,7 +354,8 @@ class Join(Base):
             return
         secret = secret[:100]
         if has_secret:
-            if not session.check_partner_secret(code, partner, secret):
+            # scrypt takes ~50 ms: on a worker thread, so other phones are not kept waiting
+            if not await _off_loop(session.check_partner_secret, code, partner, secret):
                 self.render_page(
                     "join.html",
                     status=403,
@@ -382,7 +384,7 @@ class Join(Base):
                 )
                 return
             try:
-                session.set_partner_secret(code, partner, secret)
+                await _off_loop(session.set_partner_secret, code, partner, secret)
             except InputError:
                 self.render_page(
                     "join.html",
@@ -838,6 +840,11 @@ class Done(Base):
             text=self.t(_("Thank you for taking part. You can close this page.")),
             link=None,
         )
+
+
+async def _off_loop(function, *args):
+    """Run a slow, thread-safe call (the secret's scrypt hash) on a worker thread."""
+    return await asyncio.get_running_loop().run_in_executor(None, function, *args)
 
 
 def circles_svg(level: int) -> str:
