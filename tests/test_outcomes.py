@@ -36,7 +36,8 @@ def tiny() -> pd.DataFrame:
 
 
 def test_known_answers_on_a_tiny_pool(tiny):
-    report = outcome_report(tiny, CONTENT, k=2)
+    # k = 1 shows every figure (the computation is checked here; suppression below)
+    report = outcome_report(tiny, CONTENT, k=1)
     assert list(report.columns) == REPORT_COLUMNS
     report = report.set_index("session_id")
     s1 = report.loc["S1"]
@@ -49,8 +50,7 @@ def test_known_answers_on_a_tiny_pool(tiny):
     # 2 and 3 are reliable (RCI 2.66 and 3.99), 0 and 1 are not (0 and 1.33)
     assert (s1["improved"], s1["no_change"], s1["worsened"]) == (2, 2, 0)
     s2 = report.loc["S2"]  # SD_before √2: S_diff 0.8246; a change of 4 is reliable, 0 not
-    assert s2["n"] == 2 and s2["worsened"] == 0
-    assert np.isnan(s2["improved"]) and np.isnan(s2["no_change"])  # counts of 1 < k
+    assert s2["n"] == 2 and (s2["improved"], s2["no_change"], s2["worsened"]) == (1, 1, 0)
     overall = report.loc[ALL_SESSIONS]
     assert overall["scope"] == "overall" and overall["n"] == 6
     assert overall["mean_change"] == pytest.approx(10 / 6)
@@ -63,18 +63,40 @@ def test_the_k_rule_blanks_small_sessions_and_small_counts(tiny):
     s2 = report.loc["S2"]  # two people: only n is shown
     assert s2["suppressed"] and s2["n"] == 2
     assert all(np.isnan(s2[c]) for c in ("mean_before", "mean_change", "improved"))
-    s1 = report.loc["S1"]  # counts 2, 2, 0: both 2s blanked, the 0 shown
-    assert not s1["suppressed"] and s1["mean_change"] == pytest.approx(1.5)
-    assert np.isnan(s1["improved"]) and np.isnan(s1["no_change"]) and s1["worsened"] == 0
-    overall = report.loc[ALL_SESSIONS]  # 3, 3, 0: all shown
+    # S1 is withheld too (complementary suppression): the overall minus S1 would be S2
+    s1 = report.loc["S1"]
+    assert s1["suppressed"] and s1["n"] == 4 and np.isnan(s1["mean_change"])
+    overall = report.loc[ALL_SESSIONS]  # 3, 3, 0: all shown; 6 people, interval shown
     assert (overall["improved"], overall["no_change"], overall["worsened"]) == (3, 3, 0)
+    assert not np.isnan(overall["ci_low"])
 
 
-def same_as_room_change(report: pd.DataFrame, session) -> None:
+def test_small_counts_are_blanked_with_a_complement(tiny):
+    report = outcome_report(tiny, CONTENT, k=2).set_index("session_id")
+    s1, s2 = report.loc["S1"], report.loc["S2"]
+    # S2's counts of 1 are blanked; then S1's as well (overall 3 − S1's 2 = S2's 1)
+    assert np.isnan(s2["improved"]) and np.isnan(s2["no_change"])
+    assert np.isnan(s1["improved"]) and np.isnan(s1["no_change"])
+    # S2 (2 people) has no interval, so neither has S1: overall − S1 would give S2's spread
+    assert np.isnan(s1["ci_low"]) and np.isnan(s2["ci_low"])
+
+
+def same_as_room_change(report: pd.DataFrame, session, pooled: bool = False) -> None:
+    """A session's rows are its room_change; pooled, some may be withheld besides.
+
+    In a pooled report a session's figure may also be withheld (complementary
+    suppression against the overall row), never shown where room_change hides it.
+    """
     expected = room_change(checkin_results(session), session.k)
     got = report[(report["scope"] == "session") & (report["session_id"] == session.session_id)]
     got = got[expected.columns].sort_values(KEY).reset_index(drop=True)
     expected = expected.sort_values(KEY).reset_index(drop=True)
+    if pooled:
+        figures = [c for c in expected.columns if c not in (*KEY, "n", "suppressed")]
+        assert (got["n"] == expected["n"]).all()
+        assert not (got[figures].notna() & expected[figures].isna()).any().any()
+        expected[figures] = expected[figures].where(got[figures].notna())
+        expected["suppressed"] = got["suppressed"]
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
@@ -107,7 +129,7 @@ def test_each_pooled_session_matches_its_own_results_and_overall_adds_up(stores)
     )
     report = outcome_report(pooled, CONTENT, k=3)
     for session in stores:
-        same_as_room_change(report, session)
+        same_as_room_change(report, session, pooled=True)
     per_session = report[report["scope"] == "session"].groupby(KEY)["n"].sum()
     overall = report[report["scope"] == "overall"].set_index(KEY)["n"]
     pd.testing.assert_series_equal(overall.sort_index(), per_session.sort_index())
@@ -126,7 +148,7 @@ def test_reading_session_files_gives_the_latest_answers_of_each(stores):
     pd.testing.assert_frame_equal(got[[*key, "value"]], want)
     report = programme_report([s.path for s in stores], workers=2)
     for session in stores:
-        same_as_room_change(report, session)
+        same_as_room_change(report, session, pooled=True)
 
 
 def test_bad_files_and_tables_are_refused_by_name(stores, tmp_path):

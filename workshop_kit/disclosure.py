@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from .errors import InputError
 
@@ -396,3 +397,162 @@ def save_ledger(store, view: str, ledger: ReleaseLedger) -> None:
     if ledger.changed:
         store.set_meta(LEDGER_META_PREFIX + view, ledger.to_json())
         ledger.changed = False
+
+
+# -- tables of before/after change ---------------------------------------------------------
+CHANGE_MEANS = ("mean_before", "mean_after", "mean_change")
+CHANGE_SPREAD = ("ci_low", "ci_high")
+CHANGE_COUNTS = ("improved", "no_change", "worsened")
+
+
+def publish_change_rows(table: pd.DataFrame, k: int) -> pd.DataFrame:
+    """What of each before/after row may be shown: threshold, dispersion, count lines.
+
+    Parameters
+    ----------
+    table
+        One row per group (a theme of a session, …) with ``n`` (people with both
+        check-ins) and the figures ``mean_before, mean_after, mean_change, ci_low,
+        ci_high, improved, no_change, worsened`` computed over those ``n`` people. Other
+        columns pass through.
+    k
+        The threshold.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows; ``n`` is always shown. Under ``k`` people every figure is blank and
+        ``suppressed`` is True; under ``2k`` the interval is blank
+        (:func:`dispersion_allowed`); the three counts, with the people not classified
+        (``n`` minus their sum) as a fourth cell never shown, are protected as one line
+        (:func:`protect_line`).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"n": [3, 8, 2], "mean_before": 3.0, "mean_after": 4.0,
+    ...     "mean_change": 1.0, "ci_low": 0.5, "ci_high": 1.5,
+    ...     "improved": [1, 5, 1], "no_change": [2, 1, 1], "worsened": [0, 2, 0]})
+    >>> out = publish_change_rows(rows, 3)
+    >>> out[["mean_change", "ci_low", "improved", "no_change", "worsened", "suppressed"]]
+       mean_change  ci_low  improved  no_change  worsened  suppressed
+    0          1.0     NaN       NaN        NaN       0.0       False
+    1          1.0     0.5       5.0        NaN       NaN       False
+    2          NaN     NaN       NaN        NaN       NaN        True
+    """
+    k = check_k(k)
+    out = table.copy()
+    for column in (*CHANGE_MEANS, *CHANGE_SPREAD, *CHANGE_COUNTS):
+        out[column] = out[column].astype(float)
+    n = out["n"].to_numpy(float)
+    hidden = n < k
+    out.loc[hidden, [*CHANGE_MEANS, *CHANGE_SPREAD, *CHANGE_COUNTS]] = np.nan
+    out.loc[~hidden & (n < dispersion_min_n(k)), list(CHANGE_SPREAD)] = np.nan
+    counts = out[list(CHANGE_COUNTS)].to_numpy(float)
+    for i in np.flatnonzero(~hidden):
+        cells = [*counts[i], max(n[i] - np.nansum(counts[i]), 0.0)]
+        hide = protect_line(cells, k, hidden=[*np.isnan(counts[i]), True])
+        counts[i, :3] = np.where(hide[:3], np.nan, counts[i])
+    out[list(CHANGE_COUNTS)] = counts
+    out["suppressed"] = hidden
+    return out
+
+
+def publish_pooled(report: pd.DataFrame, k: int, pooled: str, by: Sequence[str]) -> pd.DataFrame:
+    """Protect the groups of a report that also shows their pooled row (sessions vs overall).
+
+    Parameters
+    ----------
+    report
+        Rows as :func:`publish_change_rows` takes them (every figure computed), with a
+        ``scope`` column telling the pooled rows (``scope == pooled``) from the groups,
+        and the ``by`` columns naming the quantity (e.g. ``measure, subscale``) the
+        groups add up to.
+    k
+        The threshold.
+    pooled
+        The ``scope`` of the pooled rows.
+    by
+        Columns naming one quantity.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The report through :func:`publish_change_rows`, then with complementary
+        suppression across the groups of each quantity:
+        the groups withheld together hold at least ``k`` people (:func:`protect_margin`),
+        else the pooled row is withheld; the same for each count column (a line down the
+        groups adding up to the pooled count) and, with ``2k``, for the intervals. The
+        count lines of each row are protected again after that, until nothing moves.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"scope": ["overall", "session", "session", "session"],
+    ...     "subscale": "trust", "n": [22, 1, 12, 9], "mean_before": [3.0, 2.0, 3.1, 3.0],
+    ...     "mean_after": 4.0, "mean_change": 1.0, "ci_low": 0.5, "ci_high": 1.5,
+    ...     "improved": [0, 0, 0, 0], "no_change": [22, 1, 12, 9], "worsened": 0})
+    >>> out = publish_pooled(rows, 3, "overall", ["subscale"])
+    >>> out["mean_before"].tolist(), out["suppressed"].tolist()
+    ([3.0, nan, 3.1, nan], [False, True, False, True])
+    """
+    k = check_k(k)
+    out = publish_change_rows(report, k)
+    groups = out[out["scope"] != pooled]
+    for _key, members in groups.groupby(list(by), sort=False, dropna=False):
+        top = out.index[(out["scope"] == pooled) & _same(out, members.iloc[0], by)]
+        rows = members.index
+        n = out.loc[rows, "n"].to_numpy(float)
+        hide_rows, pooled_ok = protect_margin(n.astype(int).tolist(), k)
+        hide_rows = [h or s for h, s in zip(hide_rows, out.loc[rows, "suppressed"])]
+        if not line_total_safe(n.tolist(), hide_rows, k):
+            pooled_ok = False
+        hidden_rows = rows[np.asarray(hide_rows, bool)]
+        out.loc[hidden_rows, [*CHANGE_MEANS, *CHANGE_SPREAD, *CHANGE_COUNTS]] = np.nan
+        out.loc[hidden_rows, "suppressed"] = True
+        if not pooled_ok:
+            out.loc[top, [*CHANGE_MEANS, *CHANGE_SPREAD, *CHANGE_COUNTS]] = np.nan
+            out.loc[top, "suppressed"] = True
+            continue
+        # intervals: the groups without one must together hold no one or at least 2k
+        no_spread = out.loc[rows, "ci_low"].isna().to_numpy()
+        spread_hide = protect_line(n.tolist(), dispersion_min_n(k), hidden=no_spread)
+        out.loc[rows[np.asarray(spread_hide, bool)], list(CHANGE_SPREAD)] = np.nan
+        if not line_total_safe(n.tolist(), spread_hide, dispersion_min_n(k)):
+            out.loc[top, list(CHANGE_SPREAD)] = np.nan
+        for _round in range(len(rows) + 3):  # count lines down the groups, then across
+            moved = False
+            for column in CHANGE_COUNTS:
+                cells = out.loc[rows, column].to_numpy(float)
+                full = report.loc[rows, column].to_numpy(float)
+                shown_top = out.loc[top, column].notna().all()
+                if not shown_top:
+                    continue
+                hide = protect_line(np.nan_to_num(full).tolist(), k, hidden=np.isnan(cells))
+                if not line_total_safe(np.nan_to_num(full).tolist(), hide, k):
+                    out.loc[top, column] = np.nan
+                    moved = True
+                newly = np.asarray(hide, bool) & ~np.isnan(cells)
+                if newly.any():
+                    out.loc[rows[newly], column] = np.nan
+                    moved = True
+            for i in [*rows, *top]:
+                if out.loc[i, "suppressed"]:
+                    continue
+                counts = out.loc[i, list(CHANGE_COUNTS)].to_numpy(float)
+                full = report.loc[i, list(CHANGE_COUNTS)].to_numpy(float)
+                full = np.nan_to_num(full)
+                cells = [*full, max(out.loc[i, "n"] - full.sum(), 0.0)]
+                hide = protect_line(cells, k, hidden=[*np.isnan(counts), True])
+                newly = np.asarray(hide[:3], bool) & ~np.isnan(counts)
+                if newly.any():
+                    out.loc[i, [c for c, h in zip(CHANGE_COUNTS, newly) if h]] = np.nan
+                    moved = True
+            if not moved:
+                break
+    return out
+
+
+def _same(frame: pd.DataFrame, row: pd.Series, by: Sequence[str]) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    for column in by:
+        mask &= frame[column] == row[column]
+    return mask

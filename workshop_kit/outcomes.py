@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .content import CheckinContent
+from .disclosure import publish_pooled
 from .errors import InputError
 from .scoring import Z_95
 from .tally import check_k
@@ -399,29 +400,11 @@ def _scope_first(column: pd.Series) -> pd.Series:
 
 
 def _suppress(report: pd.DataFrame, k: int) -> pd.DataFrame:
-    """The k rule of :func:`workshop_kit.results.room_change`, row by row as arrays."""
-    counts = report[["improved", "no_change", "worsened"]].to_numpy(float)
-    shown = np.where((counts >= k) | (counts == 0), counts, np.nan)
-    one_hidden = np.isnan(shown).sum(axis=1) == 1
-    # n minus the two shown counts would give the hidden one away: hide one more (the
-    # smallest non-zero shown count; the first of equals, as room_change does).
-    candidates = np.where(np.isnan(shown) | (shown <= 0), np.inf, shown)
-    smallest = candidates.argmin(axis=1)
-    extra = one_hidden & np.isfinite(candidates.min(axis=1))
-    shown[np.flatnonzero(extra), smallest[extra]] = np.nan
-    hidden = report["n"].to_numpy() < k
-    out = report.copy()
-    out[["improved", "no_change", "worsened"]] = shown
-    blank = [
-        "mean_before",
-        "mean_after",
-        "mean_change",
-        "ci_low",
-        "ci_high",
-        "improved",
-        "no_change",
-        "worsened",
-    ]
-    out.loc[hidden, blank] = np.nan
-    out["suppressed"] = hidden
+    """What may be published: :func:`workshop_kit.disclosure.publish_pooled`.
+
+    Each row as :func:`workshop_kit.results.room_change` publishes it, then the sessions
+    of each measure are protected against the overall row (a session hidden alone would
+    be the overall minus the others).
+    """
+    out = publish_pooled(report, k, pooled="overall", by=["measure", "subscale"])
     return out[REPORT_COLUMNS]

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .content import CheckinContent, load_checkin
+from .disclosure import effective_k
 from .errors import InputError, StoreError
 from .outcomes import outcome_report
 from .store import SCHEMA_VERSION
@@ -156,8 +157,9 @@ def programme_report(
     """The before/after outcome report of many session files (see :mod:`outcomes`).
 
     ``k`` defaults to the largest k of the sessions, so no group a session hid from its
-    room shows in the programme's report.
+    room shows in the programme's report; a smaller ``k`` is refused with an
+    :class:`~workshop_kit.errors.InputError` (:func:`workshop_kit.disclosure.effective_k`).
     """
     answers = read_pooled_answers(paths, workers=workers)
-    k = answers.attrs["k"] if k is None else k
+    k = effective_k([answers.attrs["k"]], k)
     return outcome_report(answers, content or load_checkin(), k=k)

@@ -8,12 +8,11 @@ facilitator's private panel only.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
-from . import scoring, tally
+from . import disclosure, scoring, tally
 from .session import Session
 
 # The picture scale and instrument totals are treated as one-"subscale" scores so one
@@ -172,6 +171,90 @@ def room_theme_means(results: CheckinResults, k: int) -> pd.DataFrame:
     return tally.room_means(results.theme_scores, ["subscale", "phase"], "score", k)
 
 
+def published_theme_means(results: CheckinResults, k: int) -> pd.DataFrame:
+    """Room mean per theme and phase as reports publish it next to :func:`room_change`.
+
+    Returns the columns of :func:`room_theme_means` plus ``over`` ("phase" or "paired").
+
+    Notes
+    -----
+    A phase's mean over everyone who answered it, beside the change over the people with
+    both check-ins, gives by subtraction the sum of those who answered only this phase.
+    When they are fewer than ``k`` (:func:`workshop_kit.disclosure.align_to_paired`),
+    the phase's mean is computed over the paired people instead (``over = "paired"``),
+    the very figure the change table shows as ``mean_before`` / ``mean_after``. SD and
+    interval are blank under ``2k`` people (:func:`workshop_kit.disclosure.dispersion_allowed`).
+    """
+    k = tally.check_k(k)
+    scores = results.theme_scores.dropna(subset=["score"])
+    person = scores["couple_code"] + "/" + scores["partner"]
+    changes = results.changes[
+        (results.changes["measure"] == "checkin") & results.changes["change"].notna()
+    ]
+    paired = {
+        sub: set(group["couple_code"] + "/" + group["partner"])
+        for sub, group in changes.groupby("subscale", sort=False)
+    }
+    keep = pd.Series(True, index=scores.index)
+    over = {}
+    for (sub, phase), group in scores.groupby(["subscale", "phase"], sort=False):
+        both = paired.get(sub, set())
+        who = dict.fromkeys(person[group.index])
+        choice = disclosure.align_to_paired(who, dict.fromkeys(both), k)
+        over[(sub, phase)] = choice
+        if choice == "paired":
+            keep[group.index] = person[group.index].isin(both)
+    means = tally.room_means(scores[keep], ["subscale", "phase"], "score", k)
+    if means.empty:
+        return means.assign(over=pd.Series(dtype=object))
+    narrow = means["n"] < disclosure.dispersion_min_n(k)
+    means.loc[narrow, ["sd", "ci_low", "ci_high"]] = float("nan")
+    means["over"] = [over.get((s, p), "phase") for s, p in zip(means["subscale"], means["phase"])]
+    return means
+
+
+def published_reliability(results: CheckinResults, content, k: int) -> pd.DataFrame:
+    """The reliability block as reports publish it: the spread only where it is safe.
+
+    Returns ``measure, subscale, reliability, sd, n, source, warning``.
+
+    Notes
+    -----
+    The SD of the "before" scores is shown only for at least ``2k`` people and when the
+    report also publishes the "before" mean over those same people (or over a set ``k``
+    or more apart): an SD over a set one or two people larger than the published mean's
+    gives those people's scores. A reliability estimated from this room (Cronbach's
+    alpha) is shown only for at least ``2k`` people; a published one always.
+    """
+    k = tally.check_k(k)
+    out = results.reliability[
+        ["measure", "subscale", "reliability", "sd", "n", "source", "warning"]
+    ].copy()
+    before_people = {}
+    for measure in out["measure"].unique():
+        scores = results.scores_for(measure)
+        scores = scores[(scores["phase"] == "before") & scores["score"].notna()]
+        for sub, group in scores.groupby("subscale", sort=False):
+            before_people[(measure, sub)] = set(group["couple_code"] + "/" + group["partner"])
+    paired = {
+        key: set(group["couple_code"] + "/" + group["partner"])
+        for key, group in results.changes.dropna(subset=["change"]).groupby(
+            ["measure", "subscale"], sort=False
+        )
+    }
+    for i, row in out.iterrows():
+        everyone = before_people.get((row["measure"], row["subscale"]), set())
+        both = paired.get((row["measure"], row["subscale"]), set())
+        aligned = disclosure.align_to_paired(dict.fromkeys(everyone), dict.fromkeys(both), k)
+        if not disclosure.dispersion_allowed(len(everyone), k) or aligned == "paired":
+            out.loc[i, "sd"] = float("nan")
+        rel = content.instrument(row["measure"]).reliability
+        estimated = rel is None or rel.method == "sample" or rel.r is None
+        if estimated and not disclosure.dispersion_allowed(float(row["n"]), k):
+            out.loc[i, "reliability"] = float("nan")
+    return out
+
+
 def session_theme_means(session: Session) -> pd.DataFrame:
     """:func:`room_theme_means` of a session, scoring only the themes (for live views).
 
@@ -184,50 +267,38 @@ def session_theme_means(session: Session) -> pd.DataFrame:
 
 
 def room_change(results: CheckinResults, k: int) -> pd.DataFrame:
-    """Room before/after per measure and subscale among participants with both, k-suppressed.
+    """Room before/after per measure and subscale among participants with both, published.
 
     Returns ``measure, subscale, n, mean_before, mean_after, mean_change, ci_low, ci_high,
-    improved, no_change, worsened, suppressed``; a category count under k is blanked,
-    and when only one would be blank the smallest other non-zero count is blanked too (else
-    ``n`` minus the two shown would reveal it).
+    improved, no_change, worsened, suppressed``, through
+    :func:`workshop_kit.disclosure.publish_change_rows`: under ``k`` people only ``n`` is
+    shown; the interval needs ``2k``; the category counts are protected as one line
+    (a count under k is blanked, and more until the blanked ones hold no one or ``k``).
     """
     k = tally.check_k(k)
     rows = []
     paired = results.changes.dropna(subset=["change"])
     for (measure, sub), group in paired.groupby(["measure", "subscale"], sort=False):
         mean, _sd, lo, hi = tally.mean_ci(group["change"])
-        n = len(group)
         counts = group["category"].value_counts()
-
-        def count(category: str, counts=counts) -> float:
-            c = int(counts.get(category, 0))
-            return float(c) if c >= k or c == 0 else float("nan")
-
-        hidden = n < k
-        shown = {c: count(c) for c in scoring.CHANGE_CATEGORIES}
-        if sum(math.isnan(v) for v in shown.values()) == 1:
-            # n minus the two shown counts would give the hidden one away: hide one more
-            # (the smallest non-zero shown count).
-            other = min((c for c, v in shown.items() if v > 0), key=shown.get, default=None)
-            if other is not None:
-                shown[other] = float("nan")
         rows.append(
             {
                 "measure": measure,
                 "subscale": sub,
-                "n": n,
-                "mean_before": float("nan") if hidden else float(group["before"].mean()),
-                "mean_after": float("nan") if hidden else float(group["after"].mean()),
-                "mean_change": float("nan") if hidden else mean,
-                "ci_low": float("nan") if hidden else lo,
-                "ci_high": float("nan") if hidden else hi,
-                "improved": float("nan") if hidden else shown["improved"],
-                "no_change": float("nan") if hidden else shown["no reliable change"],
-                "worsened": float("nan") if hidden else shown["worsened"],
-                "suppressed": hidden,
+                "n": len(group),
+                "mean_before": float(group["before"].mean()),
+                "mean_after": float(group["after"].mean()),
+                "mean_change": mean,
+                "ci_low": lo,
+                "ci_high": hi,
+                "improved": float(counts.get("improved", 0)),
+                "no_change": float(counts.get("no reliable change", 0)),
+                "worsened": float(counts.get("worsened", 0)),
             }
         )
-    return pd.DataFrame(rows)
+    if not rows:
+        return pd.DataFrame(rows)
+    return disclosure.publish_change_rows(pd.DataFrame(rows), k)
 
 
 def checkins_received(session: Session) -> pd.DataFrame:

@@ -38,12 +38,10 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def checkin_section(session: Session) -> dict[str, Any]:
     results = checkin_results_mod.checkin_results(session)
     k = session.k
-    reliability = results.reliability[
-        ["measure", "subscale", "reliability", "sd", "n", "source", "warning"]
-    ]
+    reliability = checkin_results_mod.published_reliability(results, session.content, k)
     return {
         "received": records(checkin_results_mod.checkins_received(session)),
-        "theme_means": records(checkin_results_mod.room_theme_means(results, k)),
+        "theme_means": records(checkin_results_mod.published_theme_means(results, k)),
         "change": records(checkin_results_mod.room_change(results, k)),
         "reliability": records(reliability),
         "subscale_names": results.subscale_names,

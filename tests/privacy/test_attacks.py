@@ -84,3 +84,102 @@ def test_a_changed_answer_counts_as_a_person(room):
     board.refresh()
     assert shown_means(board).equals(first)
     assert board.waiting == 2
+
+
+# -- two figures of one report ----------------------------------------------------------
+def test_summary_after_mean_and_paired_change_rest_on_one_set(tmp_path):
+    from workshop_kit.summary import build_summary
+
+    session = Session.create(tmp_path / "s.sqlite", "Summary", couples=11, seed=4)
+    rng = np.random.default_rng(4)
+    who = people(session)
+    for code, partner in who[:20]:
+        answer_all(session, code, partner, "before", rng)
+        answer_all(session, code, partner, "after", rng)
+    answer_all(session, *who[20], "after", rng)  # after only: "after" n = 21, paired n = 20
+    answer_all(session, *who[21], "before", rng)  # before only
+    checkin = build_summary(session)["checkin"]
+    change = {(r["measure"], r["subscale"]): r for r in checkin["change"]}
+    for row in checkin["theme_means"]:
+        paired = change[("checkin", row["subscale"])]
+        # n·mean − n'·mean' would be one person's score: the two rest on the same people
+        assert row["n"] == paired["n"] == 20
+        assert row["over"] == "paired"
+        assert row["mean"] == pytest.approx(paired[f"mean_{row['phase']}"])
+    session.close()
+
+
+def test_three_people_get_no_interval_they_could_solve(tmp_path):
+    from workshop_kit.results import checkin_results, room_change
+    from workshop_kit.widgets.results import room_figure
+
+    session = Session.create(tmp_path / "s.sqlite", "Three", couples=2, seed=5)
+    rng = np.random.default_rng(5)
+    for code, partner in people(session)[:3]:
+        for phase in ("before", "after"):
+            session.record_answer(code, partner, phase, "ios", "ios", int(rng.integers(1, 8)))
+            answer_all(session, code, partner, phase, rng)
+    change = room_change(checkin_results(session), session.k)
+    shown = change[~change["suppressed"]]
+    assert not shown.empty and (shown["n"] == 3).all()
+    # with n = 3, mean and SD of the changes let each person solve the other two
+    assert shown["ci_low"].isna().all() and shown["ci_high"].isna().all()
+    fig = room_figure(session, "checkin")
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert not any("±" in t for t in texts if t[:1] in "+-")
+    assert any("No interval under 6 people" in t for t in texts)
+    session.close()
+
+
+def test_reliability_block_shows_no_spread_where_the_mean_is_hidden(tmp_path):
+    from workshop_kit.summary import build_summary
+
+    session = Session.create(tmp_path / "s.sqlite", "Two", couples=1, seed=6)
+    rng = np.random.default_rng(6)
+    for partner in "AB":
+        session.record_answer(session.couple_codes()[0], partner, "before", "ios", "ios", 3)
+        answer_all(session, session.couple_codes()[0], partner, "before", rng)
+    checkin = build_summary(session)["checkin"]
+    for row in checkin["reliability"]:
+        if row["n"] and row["n"] < 6:
+            assert row["sd"] is None, row
+    for row in checkin["theme_means"]:
+        assert row["mean"] is None and row["sd"] is None
+    session.close()
+
+
+# -- sessions against the pooled report ------------------------------------------------
+def test_outcomes_session_of_one_is_not_overall_minus_the_others(tmp_path):
+    import pandas as pd
+
+    from workshop_kit.content import load_checkin
+    from workshop_kit.outcomes import ALL_SESSIONS, ANSWER_COLUMNS, outcome_report
+
+    rows = []
+    rng = np.random.default_rng(7)
+    for session_id, size in (("S1", 1), ("S2", 12), ("S3", 9)):
+        for i in range(size):
+            for phase in ("before", "after"):
+                value = float(rng.integers(1, 8))
+                rows.append((session_id, f"C{i}", "A", phase, "ios", "ios", value))
+    pooled = pd.DataFrame(rows, columns=ANSWER_COLUMNS)
+    report = outcome_report(pooled, load_checkin(), k=3)
+    ios = report[report["subscale"] == "ios"].set_index("session_id")
+    overall = ios.loc[ALL_SESSIONS]
+    shown = ios[(ios["scope"] == "session") & ios["mean_before"].notna()]
+    if overall["mean_before"] == overall["mean_before"]:  # the overall row is shown
+        rest = overall["n"] - shown["n"].sum()
+        # overall minus the sessions shown must rest on at least k people
+        assert rest == 0 or rest >= 3
+    assert np.isnan(ios.loc["S1", "mean_before"])
+
+
+def test_k_below_the_sessions_own_is_refused(tmp_path):
+    from workshop_kit.cli import main
+    from workshop_kit.demo import build_demo
+
+    store = tmp_path / "s.sqlite"
+    build_demo(store, couples=4, seed=1).close()
+    out = tmp_path / "report.csv"
+    code = main(["outcomes", str(store), "--out", str(out), "--k", "1"])
+    assert code == 2 and not out.exists()

@@ -174,6 +174,14 @@ def total_against_cutoff(table: pd.DataFrame, instrument, ax=None, title: str | 
     return ax
 
 
+def _change_label(row) -> str:
+    """ "+0.45 ± 0.20", or the change alone where the interval is withheld."""
+    label = f"{row['mean_change']:+.2f}"
+    if np.isfinite(row["ci_low"]) and np.isfinite(row["ci_high"]):
+        label += f" ± {(row['ci_high'] - row['ci_low']) / 2:.2f}"
+    return label
+
+
 def room_before_after(
     change: pd.DataFrame,
     names: dict[str, str],
@@ -217,7 +225,7 @@ def room_before_after(
         ax.text(
             scale[1] + 0.04 * (scale[1] - scale[0]),
             yi,
-            f"{row['mean_change']:+.2f} ± {(row['ci_high'] - row['ci_low']) / 2:.2f}",
+            _change_label(row),
             va="center",
             ha="left",
             fontsize="small",
@@ -235,6 +243,8 @@ def room_before_after(
     n_text = f"n = {lo_n}{'' if lo_n == hi_n else f'–{hi_n}'} with both answers"
     hidden = [names[s] for s in table.index[table["suppressed"].astype(bool)]]
     note = f"Right: change ± 95% interval.  {n_text}."
+    if data["ci_low"].isna().any():
+        note += f"  No interval under {2 * k} people (it could be worked back to answers)."
     if hidden:
         note += f"  Hidden (fewer than {k} people): {', '.join(hidden)}."
     footnote(ax, note, left=note_left)

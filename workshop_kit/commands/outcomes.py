@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--k",
         type=int,
         default=None,
-        help="smallest group shown (default: the largest k the sessions used)",
+        help="smallest group shown (default and least: the largest k the sessions used)",
     )
     p.set_defaults(func=run_outcomes)
 
