@@ -50,11 +50,11 @@ BAD_FILES = [
     ("only blank lines", "a.csv", text("\n\n  \n"), "the file is empty"),
     ("header only", "a.csv", text(HEAD), "a header row but no rows of answers"),
     (
-        "tab separated",
+        "pipe separated",
         "a.csv",
-        text("couple_code\tpartner\tphase\tqt1\n{c}\tA\tbefore\t4\n"),
-        "row 1 reads as one single column 'couple_code\\tpartner\\tphase\\tqt1': "
-        "the file must be comma or semicolon separated",
+        text("couple_code|partner|phase|qt1\n{c}|A|before|4\n"),
+        "row 1 reads as one single column 'couple_code|partner|phase|qt1': "
+        "the file must be comma, semicolon or tab separated",
     ),
     (
         "unknown item",
@@ -133,7 +133,7 @@ BAD_FILES = [
         "not text",
         "a.csv",
         lambda codes, path: path.write_bytes(b"\x81\x8d\x00\xff" * 50),
-        "not text in UTF-8 or Windows-1252",
+        "not text in UTF-8, UTF-16, Windows-1252 or Mac Roman",
     ),
     (
         "BOM and a bad code",
@@ -219,8 +219,8 @@ BAD_FILES = [
                 ]
             },
         ),
-        "row 2, column D 'qt1': '2026-05-04T00:00:00' is a date: the spreadsheet stored this "
-        "answer as a date",
+        "row 2, column D 'qt1': '2026-05-04T00:00:00' looks like a date: a spreadsheet turns "
+        "a typed '4-5' or '1/5' into one",
     ),
 ]
 
@@ -342,7 +342,7 @@ def test_xlsx_picks_the_answers_sheet_of_a_kit_export(demo_session, tmp_path):
     for code in demo_session.couple_codes():
         target.add_couple(code)
     report = import_file(target, workbook)
-    assert report.layout == "long"
+    assert report.layout == "long + wide"  # the answers sheet, and participants' yes/no
     assert report.answers == len(demo_session.answers())
     target.close()
 
@@ -409,5 +409,6 @@ def test_normalise_text(text, expected):
 
 
 def test_parse_answer_accepts_words_and_leading_numbers():
-    assert parse_answer("5 - Very true for us", 1, 5) == 5.0
+    anchors = {"very true for us": 5}
+    assert parse_answer("5 - Very true for us", 1, 5, anchors) == 5.0
     assert parse_answer("3,0", 1, 5) == 3.0

@@ -23,6 +23,7 @@ import pandas as pd
 
 from . import partner_secret as _secret
 from .content import CheckinContent, Instrument, load_checkin
+from .couple_codes import spreadsheet_safe
 from .errors import InputError, one_of
 from .store import SOURCES, Store, now
 
@@ -152,7 +153,8 @@ def fresh_codes(n: int, rng: random.Random, existing: set[str]) -> list[str]:
     codes: list[str] = []
     while len(codes) < n:
         code = "".join(rng.choice(CODE_ALPHABET) for _ in range(4))
-        if code not in existing:
+        # never a code a spreadsheet turns into a number or a date (6E73 -> 6E+073)
+        if code not in existing and spreadsheet_safe(code):
             existing.add(code)
             codes.append(code)
     return codes
@@ -290,6 +292,11 @@ class Session:
         if code is None:
             return self.add_couples(1)[0]
         code = check_code_format(code)
+        if not spreadsheet_safe(code):
+            raise InputError(
+                f"couple code {code!r} would change in a spreadsheet (it reads as a number, "
+                "a date or a yes/no value); choose one with letters, such as K7P3"
+            )
         with self.store.transaction() as conn:
             if conn.execute("SELECT 1 FROM couples WHERE code = ?", (code,)).fetchone():
                 raise InputError(f"couple code {code!r} is already in this session")
@@ -383,14 +390,20 @@ class Session:
         file_name: str,
         rows: int,
         source: str = "import",
+        row_keys: Iterable[tuple] | None = None,
     ) -> bool:
         """Record a file's answers and (kind, key, value, couple_code, partner) entries
         together with its import marker, in one transaction.
 
-        Returns False, writing nothing, when a file with this ``sha256`` was imported before.
+        Without ``row_keys`` (the old way) a file is known by its bytes: returns False,
+        writing nothing, when a file with this ``sha256`` was imported before. With
+        ``row_keys`` -- (fingerprint, couple_code, partner, phase) per row -- rows are known
+        by their content: returns False, writing nothing, when every row was imported
+        before; the file marker is kept once per file.
         """
         marker = (sha256, str(file_name), int(rows))
-        return self._record_batch(answers, entries, source, marker) is not None
+        keys = None if row_keys is None else [tuple(k) for k in row_keys]
+        return self._record_batch(answers, entries, source, marker, keys) is not None
 
     def record_form(
         self, answers: Iterable[Answer], entries: Iterable[tuple] = (), source: str = "paper"
@@ -399,7 +412,7 @@ class Session:
         entries in one transaction, all or nothing. Returns the number of rows written."""
         return self._record_batch(answers, entries, source)
 
-    def _record_batch(self, answers, entries, source, marker=None) -> int | None:
+    def _record_batch(self, answers, entries, source, marker=None, row_keys=None) -> int | None:
         """Check everything, then write answers, entries and an import marker in one go."""
         if source not in SOURCES:
             raise one_of("source", source, SOURCES)
@@ -419,7 +432,22 @@ class Session:
             )
         stamp = now()
         with self.store.transaction() as conn:
-            if marker is not None:
+            if marker is not None and row_keys is not None:
+                fresh = [
+                    key
+                    for key in row_keys
+                    if not conn.execute(
+                        "SELECT 1 FROM import_rows WHERE fingerprint = ?", key[:1]
+                    ).fetchone()
+                ]
+                if row_keys and not fresh:
+                    return None
+                conn.execute("INSERT OR IGNORE INTO imports VALUES (?, ?, ?, ?)", (*marker, stamp))
+                conn.executemany(
+                    "INSERT INTO import_rows VALUES (?, ?, ?, ?, ?, ?)",
+                    [(*key, marker[0], stamp) for key in fresh],
+                )
+            elif marker is not None:
                 if conn.execute("SELECT 1 FROM imports WHERE sha256 = ?", marker[:1]).fetchone():
                     return None
                 conn.execute("INSERT INTO imports VALUES (?, ?, ?, ?)", (*marker, stamp))

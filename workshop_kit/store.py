@@ -37,7 +37,7 @@ from pathlib import Path
 
 from .errors import StoreBusy, StoreError, StoreFull, StoreGone, StoreReadOnly
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 30_000
 #: How long a click waits for a session file another program is writing, in milliseconds.
 CLICK_WAIT_MS = 1_500
@@ -87,6 +87,18 @@ MIGRATIONS: list[str] = [
         sha256 TEXT PRIMARY KEY,
         file_name TEXT NOT NULL,
         rows INTEGER NOT NULL,
+        imported_at TEXT NOT NULL
+    );
+    """,
+    # 2: each imported row by its content, so a row is recognised in any file it comes in
+    # (downloaded again, saved with other line ends) and the phase is part of what it is.
+    """
+    CREATE TABLE import_rows (
+        fingerprint TEXT PRIMARY KEY,
+        couple_code TEXT NOT NULL,
+        partner TEXT NOT NULL,
+        phase TEXT,
+        file_sha256 TEXT NOT NULL,
         imported_at TEXT NOT NULL
     );
     """,
