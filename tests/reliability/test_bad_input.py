@@ -205,7 +205,7 @@ def _other(ctx, path, by_bytes=False):
 @case(
     "store-newer-schema",
     StoreError,
-    ("other.sqlite", "newer version", "schema 2", "reads up to 1", "not changed"),
+    ("other.sqlite", "newer version", "schema 99", "reads up to", "not changed"),
     setup=lambda ctx: _newer(ctx),
 )
 def _(ctx):
@@ -215,7 +215,7 @@ def _(ctx):
 def _newer(ctx):
     path = _other(ctx, ctx.store_copy())
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     conn.commit()
     conn.close()
 
