@@ -168,7 +168,11 @@ def test_note_writer_saves_on_submit_only_and_shares_by_toggle(session):
     [note] = ap.notes(session, code, "A")
     assert note.text == "Thank you for the tea every morning."
     assert not note.shared and note.to == "B"
-    assert writer.text_area.value == "" and "stays private" in writer.message.value
+    assert writer.text_area.value == "" and "stays private" in writer.who_message.value
+    # the writer is closed: the next person finds no code, partner or notes on screen
+    assert writer.who_screen in writer.view.children and writer.notes_box.children == ()
+    assert writer.code_picker.value == CHOOSE and writer.partner_picker.value is None
+    writer.open(code, "A", secret="tulip")
     toggle = next(c for c in _walk(writer.notes_box) if isinstance(c, w.ToggleButton))
     toggle.value = True
     assert ap.notes(session, code, shared_only=True)[0].id == note.id
@@ -186,6 +190,8 @@ def test_note_writer_shows_only_its_own_writer_and_hides_on_done(session):
     writer.text_area.value = "A's note"
     writer.share_now.value = True
     writer.save()
+    assert "on your card" in writer.who_message.value
+    writer.open(code, "A", secret="tulip")
     shown = " ".join(c.value for c in _walk(writer.notes_box) if isinstance(c, w.HTML))
     assert "A&#x27;s note" in shown and "private thought" not in shown
     assert ap.notes(session, code, "A")[0].shared
@@ -263,7 +269,10 @@ def test_words_entry_saves_checks_and_resumes(session):
     assert ap.words_of(session, code, "B") == []
     entry.word_boxes[1].value = "hugs"
     assert entry.save() == ["patient", "hug"]
-    assert entry.word_boxes[1].value == "hug" and entry.word_boxes[2].value == ""
+    assert "Saved: patient, hug" in entry.message.value
+    # the next person finds an empty form, not the previous person's code and words
+    assert [b.value for b in entry.word_boxes] == ["", "", ""]
+    assert entry.code_picker.value == CHOOSE and entry.partner_picker.value is None
     again = WordsEntry(session, code, "B")
     assert [b.value for b in again.word_boxes] == ["patient", "hug", ""]
 

@@ -136,3 +136,77 @@ def test_a_form_that_changes_nothing_saves_at_once(session):
     _type_form(entry, code, "A", row)  # the same form typed twice
     assert entry.save() is True
     assert entry.confirm_box.layout.display == "none"
+
+
+# -- the words, notes, plan and rituals forms clear the previous person ---------------
+def test_the_rituals_form_is_empty_for_the_next_couple(session):
+    from workshop_kit.exercises import rituals_plan
+    from workshop_kit.widgets.common import CHOOSE
+    from workshop_kit.widgets.exercises import RitualsPlanWidget
+
+    code = session.couple_codes()[0]
+    view = RitualsPlanWidget(session, couple_code=code)
+    for (ritual, _own, day, at), (r, d, t) in zip(
+        view.rows, [("walk", "Sunday", "10:00"), ("cooking", "Friday", "19:00")]
+    ):
+        ritual.value, day.value, at.value = r, d, t
+    view.save()
+    assert rituals_plan(session, code) is not None
+    assert "Saved: A walk together" in view.message.value  # what was saved is said
+    assert view.code_picker.value == CHOOSE
+    assert [r[0].value for r in view.rows] == ["", "", ""]
+    assert [r[3].value for r in view.rows] == ["", "", ""]
+
+
+def test_the_calm_down_form_is_empty_for_the_next_person(session):
+    from workshop_kit.exercises import calm_down_plan, load_exercises
+    from workshop_kit.widgets.common import CHOOSE
+    from workshop_kit.widgets.exercises import CalmDownPlanWidget
+
+    content = load_exercises().calm_down
+    code = session.couple_codes()[1]
+    view = CalmDownPlanWidget(session, couple_code=code, partner="A")
+    view.signal.value = content.signals[0].id
+    view.break_minutes.value = content.break_minutes[-1]
+    view.come_back.value = content.come_back[0].id
+    view.save()
+    assert calm_down_plan(session, code, "A") is not None
+    assert "Saved, partner A" in view.message.value
+    assert view.code_picker.value == CHOOSE and view.partner_picker.value is None
+    assert (view.signal.value, view.break_minutes.value, view.come_back.value) == ("", None, "")
+
+
+# -- switching session in 00 reaches pages already open --------------------------------
+def test_a_page_opened_before_a_switch_refuses_to_save_and_names_its_session(tmp_path, monkeypatch):
+    import pytest
+
+    from workshop_kit import locations
+    from workshop_kit.errors import StoreError
+    from workshop_kit.session import Session
+    from workshop_kit.widgets.start import StartWidget
+
+    monkeypatch.setenv("WORKSHOP_KIT_SESSIONS", str(tmp_path))
+    monkeypatch.delenv("WORKSHOP_KIT_STORE", raising=False)
+    start = StartWidget()
+    start.title.value = "Morning group"
+    start.create_button.click()
+    morning = start.session.path
+    page = locations.current_session()  # a notebook opened now (e.g. 10_checkin_before)
+    code = page.couple_codes()[0]
+    page.record_answer(code, "A", "before", "checkin", "qt1", 4)  # still current: saved
+
+    start.title.value = "Evening group"
+    start.create_button.click()  # the facilitator switches in 00
+    assert "Pages already open keep the session" in start.message.value
+    with pytest.raises(StoreError, match=r"“Morning group”.*has switched to"):
+        page.record_answer(code, "A", "before", "checkin", "qt2", 5)
+    widget = CheckinWidget(page, "before")
+    widget.start(code, "A", secret="tulip")  # the secret is a write: refused too
+    assert "Morning group" in " ".join(
+        c.value for c in (widget.message, widget.gate.message) if hasattr(c, "value")
+    )
+    with Session.open(morning) as check:
+        assert check.answers()["item_id"].tolist() == ["qt1"]  # nothing else landed
+    start.open(morning)  # switching back makes the page write again
+    page.record_answer(code, "A", "before", "checkin", "qt2", 5)
+    page.close()

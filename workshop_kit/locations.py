@@ -110,7 +110,45 @@ def current_store_path() -> Path:
 
 
 def current_session():
-    """Open the current session (see :func:`current_store_path`)."""
+    """Open the current session (see :func:`current_store_path`).
+
+    When it comes from 00_start_here's pointer (not ``$WORKSHOP_KIT_STORE``), every write
+    checks that the pointer still names it (:func:`check_still_current`).
+    """
     from .session import Session
 
-    return Session.open(current_store_path())
+    session = Session.open(current_store_path())
+    session.follows_current = not os.environ.get("WORKSHOP_KIT_STORE")
+    return session
+
+
+def check_still_current(session) -> None:
+    """Raise :class:`StoreError` when 00_start_here now names another session file.
+
+    Parameters
+    ----------
+    session : Session
+        A session a notebook opened with :func:`current_session`.
+
+    Raises
+    ------
+    StoreError
+        The pointer names another file: nothing is saved, and the message says which
+        session this page writes to and how to switch. A missing pointer is not an error.
+    """
+    pointer = sessions_dir() / CURRENT_POINTER
+    try:
+        current = Path(pointer.read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError):
+        return
+    mine = Path(session.path).resolve()
+    if current.resolve() == mine:
+        return
+    meta = session.store.meta()
+    raise StoreError(
+        f"This page works on the session “{meta.get('title', mine.stem)}” "
+        f"({meta.get('date', '')}, file {mine.name}), but 00_start_here has switched to "
+        f"{current.name}, so this page saves nothing more. Run this page again to use "
+        "the new session (Kernel > Restart Kernel and Run All Cells, or reload the page "
+        "in present mode), or open the old session again in 00_start_here."
+    )

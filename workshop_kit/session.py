@@ -177,6 +177,21 @@ class Session:
     def __init__(self, store: Store, content: CheckinContent | None = None):
         self.store = store
         self.content = content or load_checkin()
+        # Set by locations.current_session(): a notebook's session must stay the one that
+        # 00_start_here marks current; each write checks it (see _transaction).
+        self.follows_current = False
+
+    def _transaction(self):
+        """The store's transaction, after checking this is still the current session.
+
+        A notebook opened before 00_start_here switched sessions would otherwise keep
+        writing into the old file without a word.
+        """
+        if self.follows_current:
+            from .locations import check_still_current
+
+            check_still_current(self)
+        return self.store.transaction()
 
     # -- opening ------------------------------------------------------------------
     @classmethod
@@ -297,7 +312,7 @@ class Session:
                 f"couple code {code!r} would change in a spreadsheet (it reads as a number, "
                 "a date or a yes/no value); choose one with letters, such as K7P3"
             )
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             if conn.execute("SELECT 1 FROM couples WHERE code = ?", (code,)).fetchone():
                 raise InputError(f"couple code {code!r} is already in this session")
             conn.execute("INSERT INTO couples VALUES (?, ?)", (code, now()))
@@ -306,7 +321,7 @@ class Session:
     def add_couples(self, n: int, rng: random.Random | None = None) -> list[str]:
         """Add ``n`` couples with fresh four-character codes, in one transaction."""
         codes = fresh_codes(n, rng or random.Random(), set(self.couple_codes()))
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             conn.executemany("INSERT INTO couples VALUES (?, ?)", [(c, now()) for c in codes])
         return codes
 
@@ -374,7 +389,7 @@ class Session:
         codes = set(self.couple_codes())
         rows = [self._check_answer(a, codes) for a in answers]
         stamp = now()
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             conn.executemany(
                 "INSERT INTO answers (couple_code, partner, phase, instrument, item_id, value,"
                 " source, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -431,7 +446,7 @@ class Session:
                 )
             )
         stamp = now()
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             if marker is not None and row_keys is not None:
                 fresh = [
                     key
@@ -627,7 +642,7 @@ class Session:
             except TypeError as exc:
                 raise InputError(f"{kind} entry {key!r} cannot be stored: {exc}") from None
             rows.append((kind, couple_code, partner, str(key), value_json, source, now()))
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             conn.executemany(
                 "INSERT INTO entries (kind, couple_code, partner, key, value_json, source,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -658,7 +673,7 @@ class Session:
             value_json = json.dumps(value, ensure_ascii=False)
         except TypeError as exc:
             raise InputError(f"{kind} entry {key!r} cannot be stored: {exc}") from None
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             latest = conn.execute(
                 "SELECT value_json FROM entries WHERE id = (SELECT MAX(id) FROM entries"
                 " WHERE kind = ? AND couple_code = ? AND partner = ? AND key = ?)",
@@ -703,7 +718,7 @@ class Session:
             )
         where = "kind = ? AND key = ? AND couple_code IS ? AND partner IS ?"
         params = (kind, str(key), couple_code, partner)
-        with self.store.transaction() as conn:
+        with self._transaction() as conn:
             deleted = conn.execute(
                 f"DELETE FROM entries WHERE {where} AND value_json IS NOT NULL", params
             ).rowcount

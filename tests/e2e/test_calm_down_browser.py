@@ -62,8 +62,13 @@ def test_calm_down_plan_by_clicking_is_saved_for_that_partner(
         "own", 20, "message", "I tap the table twice", ""
     )
     assert stored_plan(store_path, code, "B") is None
+    # the next person finds an empty form, not partner A's choices
+    expect(own_signal).to_be_hidden()
+    assert shown_option(signal) == "— choose —"
+    expect(root.locator(".widget-toggle-button.mod-active")).to_have_count(0)
 
     # partner B gets an empty form: a plan is one partner's own
+    code_picker.select_option(label=code)
     root.get_by_role("button", name="Partner B", exact=True).click()
     expect(own_signal).to_be_hidden()  # the form was emptied (the signal is back to none)
     assert shown_option(signal) == "— choose —"

@@ -411,19 +411,20 @@ class NoteWriter:
         except WorkshopKitError as exc:
             common.set_text(self.message, str(exc), "wk-error")
             return None
-        self.text_area.value = ""
-        common.set_text(
-            self.message,
-            "Saved. "
-            + (
-                "It will be on your card."
-                if self.share_now.value
-                else "It stays private until you share it."
-            ),
-            "wk-ok",
+        saved = "Saved. " + (
+            "It will be on your card."
+            if self.share_now.value
+            else "It stays private until you share it."
         )
         self.share_now.value = False
-        self.refresh()
+        # the next person must not find this writer's code, partner and notes on screen
+        self.close()
+        common.set_text(
+            self.who_message,
+            f"{saved} To write another note or share one, open your notes again. "
+            "Next person: choose your couple code.",
+            "wk-ok",
+        )
         return note_id
 
     def set_shared(self, note_id: str, shared: bool) -> None:
@@ -535,9 +536,16 @@ class WordsEntry:
         except WorkshopKitError as exc:
             common.set_text(self.message, str(exc), "wk-error")
             return None
-        for i, box in enumerate(self.word_boxes):
-            box.value = words[i] if i < len(words) else ""
-        common.set_text(self.message, "Thank you. Saved: " + ", ".join(words), "wk-ok")
+        # the next person starts from an empty form, as after the check-in's "Next person"
+        self.code_picker.value = CHOOSE
+        self.partner_picker.value = None
+        for box in self.word_boxes:
+            box.value = ""
+        common.set_text(
+            self.message,
+            "Thank you. Saved: " + ", ".join(words) + ". Next person: choose your couple code.",
+            "wk-ok",
+        )
         return words
 
 

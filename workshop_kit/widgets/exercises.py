@@ -401,6 +401,7 @@ class RitualsPlanWidget:
             common.set_text(self.message, f"Not saved yet: {exc}", "wk-error")
             return
         names = "; ".join(f"{ex.ritual_label(p, self.content)} ({p.day}, {p.time})" for p in plan)
+        self.code_picker.value = CHOOSE  # the next couple starts from an empty form
         common.set_text(self.message, f"Saved: {names}", "wk-ok")
         for listener in self.on_saved:
             listener()
@@ -542,6 +543,9 @@ class CalmDownPlanWidget:
         except WorkshopKitError as exc:
             common.set_text(self.message, f"Not saved yet: {exc}", "wk-error")
             return
+        # the next person starts from an empty form, as after the check-in's "Next person"
+        self.code_picker.value = CHOOSE
+        self.partner_picker.value = None
         common.set_text(self.message, f"Saved, partner {who[1]}. Thank you.", "wk-ok")
         for listener in self.on_saved:
             listener()

@@ -158,7 +158,10 @@ class StartWidget:
         common.set_text(
             self.message,
             f"{verb} “{session.title}” ({session.date}) with "
-            f"{len(session.couple_codes())} couples. Every notebook now uses it.",
+            f"{len(session.couple_codes())} couples. Every notebook you open or run from "
+            "now on uses it. Pages already open keep the session they started with and "
+            "will not save into it: run them again (Restart Kernel and Run All Cells, or "
+            "reload the page in present mode).",
             "wk-ok",
         )
         self.codes.value = codes_table(session)
