@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from .content import CONTENT_DIR, read_yaml, require
+from .disclosure import release_view
 from .errors import ContentError, InputError
 from .session import PARTNERS, Session
 from .tally import check_k, fold_small
@@ -340,6 +341,30 @@ def room_words(session: Session, k: int | None = None) -> pd.DataFrame:
     return kept.rename(columns={"contributors": "participants"})[
         ["word", "participants"]
     ].reset_index(drop=True)
+
+
+WORDS_VIEW = "room_words"
+
+
+def published_room_words(session: Session) -> tuple[pd.DataFrame, int]:
+    """The room's words as the room may see them now, and people until the next update.
+
+    :func:`room_words` with the session's ``k``, released in batches
+    (:func:`workshop_kit.disclosure.release_view`): the cloud moves only once at least
+    ``k`` people gave, changed or withdrew words since every cloud shown before, so two
+    successive clouds never show one person's words.
+    """
+    words = room_words(session)
+    contributions = {
+        f"{e.couple_code}/{e.partner}": tuple(e.value) for e in session.entries(WORDS_KIND)
+    }
+    figures = [
+        {"word": str(w), "participants": int(n)}
+        for w, n in zip(words["word"], words["participants"])
+    ]
+    shown, waiting = release_view(session.store, WORDS_VIEW, session.k, contributions, figures)
+    frame = pd.DataFrame(shown or [], columns=["word", "participants"])
+    return frame.astype({"word": str, "participants": int}), waiting
 
 
 # -- notes ----------------------------------------------------------------------------
@@ -665,7 +690,7 @@ def appreciation_summary(session: Session) -> dict[str, Any]:
 
     per_couple = notes_per_couple(session)
     return {
-        "words": records(room_words(session)),
+        "words": records(published_room_words(session)[0]),
         "participants_with_words": int(per_couple["partners_with_words"].sum()),
         "rounds_run": len(rounds_run(session)),
         "notes_written": int(per_couple["notes_written"].sum()),

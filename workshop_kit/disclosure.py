@@ -556,3 +556,55 @@ def _same(frame: pd.DataFrame, row: pd.Series, by: Sequence[str]) -> pd.Series:
     for column in by:
         mask &= frame[column] == row[column]
     return mask
+
+
+# -- whole views released in batches (tallies, word cloud, exercise counts) ---------------
+def release_view(
+    store, view: str, k: int, contributions: Contributions, figures: Any
+) -> tuple[Any, int]:
+    """Release a room view's new figures only when ``k`` people changed since every state shown.
+
+    Parameters
+    ----------
+    store
+        The session's :class:`~workshop_kit.store.Store`; the view's ledger is kept in its
+        ``meta`` table, so every notebook, the summary and a restarted kernel share it.
+    view
+        The view's name (one ledger each).
+    k
+        The session's threshold.
+    contributions
+        Person id -> everything they gave to this view (a sort, their words, …).
+    figures
+        The view's aggregates computed now, JSON-able (records of a table).
+
+    Returns
+    -------
+    (figures, int)
+        The figures the room may see (those last released, or None when nothing was
+        released yet) and how many more people the next update needs (0: up to date).
+
+    Notes
+    -----
+    Every person contributes to every figure of the view (with a zero where they gave
+    nothing), so when the states differ by ``k`` people, every figure's difference is a
+    sum over at least ``k`` people.
+    """
+    ledger = load_ledger(store, view, k)
+    released = ledger.offer(view, contributions, figures)
+    save_ledger(store, view, ledger)
+    return released.figures, released.waiting_for
+
+
+def waiting_note(waiting: int, k: int) -> str:
+    """Plain words for a view held back: "Next update after 2 more people." ("" if none).
+
+    >>> waiting_note(2, 3)
+    'Next update after 2 more people (it moves in steps of 3).'
+    >>> waiting_note(1, 3), waiting_note(0, 3)
+    ('Next update after 1 more person (it moves in steps of 3).', '')
+    """
+    if waiting <= 0:
+        return ""
+    people = "person" if waiting == 1 else "people"
+    return f"Next update after {waiting} more {people} (it moves in steps of {k})."

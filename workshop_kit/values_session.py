@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from .disclosure import release_view
 from .errors import one_of
 from .session import PARTNERS, Session
 from .values import (
@@ -171,6 +172,45 @@ def room_values(session: Session, deck: Deck | None = None) -> tuple[pd.DataFram
     return room_points(sorts, deck, session.k), room_piles(sorts, deck, session.k)
 
 
+VALUES_VIEW = "room_values"
+
+
+def published_room_values(
+    session: Session, deck: Deck | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The room's points tally and pile counts as the room may see them now.
+
+    :func:`room_values`, released in batches (:func:`workshop_kit.disclosure.release_view`):
+    the tallies move only once at least ``k`` people sorted, re-sorted or ranked since
+    every state shown before, so two successive tallies never give one sorter's cards.
+    Returns ``points, piles`` and how many more people the next update needs.
+    """
+    deck = deck or load_deck()
+    sorts = read_all_sorts(session, deck)
+    points, piles = room_points(sorts, deck, session.k), room_piles(sorts, deck, session.k)
+    contributions = {
+        f"{code}/{partner}": (tuple(sorted(sort.piles.items())), tuple(sort.top5))
+        for (code, partner), sort in sorts.items()
+    }
+    figures = {"points": _records(points), "piles": _records(piles)}
+    shown, waiting = release_view(session.store, VALUES_VIEW, session.k, contributions, figures)
+    if shown is None:
+        return points.iloc[0:0], piles.iloc[0:0], waiting
+    return (
+        pd.DataFrame(shown["points"], columns=points.columns),
+        pd.DataFrame(shown["piles"], columns=piles.columns),
+        waiting,
+    )
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as plain JSON-able dicts (numpy scalars made Python)."""
+    return [
+        {key: value.item() if hasattr(value, "item") else value for key, value in row.items()}
+        for row in frame.to_dict("records")
+    ]
+
+
 def values_sorted_count(session: Session, deck: Deck | None = None) -> dict[str, int]:
     """How many participants sorted at least one card, sorted every card, and ranked."""
     deck = deck or load_deck()
@@ -236,10 +276,11 @@ def values_summary_section(session: Session) -> dict:
     from .summary import records
 
     deck = load_deck()
-    points, piles = room_values(session, deck)
+    points, piles, waiting = published_room_values(session, deck)
     return {
         "k": session.k,
         "sorted": values_sorted_count(session, deck),
         "points": records(points),
         "piles": records(piles),
+        "next_update_after": waiting,
     }

@@ -183,3 +183,65 @@ def test_k_below_the_sessions_own_is_refused(tmp_path):
     out = tmp_path / "report.csv"
     code = main(["outcomes", str(store), "--out", str(out), "--k", "1"])
     assert code == 2 and not out.exists()
+
+
+# -- tallies: successive values piles and points charts, words, ritual counts -------------
+def random_sort(deck, rng):
+    from workshop_kit.values import make_sort
+
+    ids = list(deck.ids)
+    piles = {v: ["very", "important", "not"][int(rng.integers(0, 3))] for v in ids}
+    very = [v for v in ids if piles[v] == "very"]
+    top5 = list(rng.permutation(very)[:5]) if len(very) >= 5 else []
+    return make_sort(deck, piles, top5)
+
+
+def test_successive_values_tallies_do_not_give_the_newest_sorter(tmp_path):
+    from workshop_kit.values import load_deck
+    from workshop_kit.values_session import published_room_values, save_sort
+
+    session = Session.create(tmp_path / "v.sqlite", "Values", couples=5, seed=8)
+    deck = load_deck()
+    rng = np.random.default_rng(8)
+    who = people(session)
+    states = []
+    for i, (code, partner) in enumerate(who[:9]):
+        save_sort(session, code, partner, random_sort(deck, rng), deck)
+        points, piles, waiting = published_room_values(session, deck)
+        states.append((i + 1, points.to_dict("records"), piles.to_dict("records"), waiting))
+    # the tallies move at the 3rd, 6th and 9th sorter, never in between: two successive
+    # tallies never differ by one sorter's cards
+    changes = [states[i][0] for i in range(1, len(states)) if states[i][1:3] != states[i - 1][1:3]]
+    assert changes == [3, 6, 9]
+    assert states[0][1] == [] and states[1][2] == []  # nothing before 3 sorters
+    assert [s[3] for s in states] == [2, 1, 0, 2, 1, 0, 2, 1, 0]  # "next update after …"
+    # a re-sort by one person is a change of one: held back too
+    save_sort(session, *who[0], random_sort(deck, rng), deck)
+    points, piles, waiting = published_room_values(session, deck)
+    assert (points.to_dict("records"), piles.to_dict("records")) == states[-1][1:3]
+    assert waiting == 2
+    session.close()
+
+
+def test_words_and_ritual_counts_move_in_steps_of_k(tmp_path):
+    from workshop_kit import appreciation as ap
+    from workshop_kit import exercises as ex
+
+    session = Session.create(tmp_path / "w.sqlite", "Words", couples=4, seed=9)
+    who = people(session)
+    clouds = []
+    for code, partner in who[:7]:
+        ap.save_words(session, code, partner, ["kind", "patient"])
+        clouds.append(ap.published_room_words(session)[0].to_dict("records"))
+    assert clouds[2] == clouds[3] == clouds[4] != clouds[5]
+    assert clouds[0] == clouds[1] == []
+    plans = []
+    for code in session.couple_codes():
+        choice = [{"ritual": r, "day": "Friday", "time": "19:30"} for r in ("walk", "cooking")]
+        ex.save_rituals_plan(session, code, choice)
+        counts, made, waiting = ex.published_room_plans(session)
+        plans.append((counts.to_dict("records"), made, waiting))
+    # three couples: first figures; the fourth alone moves nothing
+    assert plans[2][1]["rituals_plans"] == 3 and plans[3][1]["rituals_plans"] == 3
+    assert plans[3][2] == 2
+    session.close()

@@ -10,10 +10,11 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..disclosure import waiting_note
 from ..session import PARTNERS, Session
 from ..tally import OTHER
 from ..values import PILE_LABELS, CoupleComparison, Deck, choose_prompts, load_deck
-from ..values_session import couple_comparison, room_values
+from ..values_session import couple_comparison, published_room_values
 from .page import Page
 from .style import (
     BLUE,
@@ -91,10 +92,12 @@ def room_values_chart(
 
 def room_values_figure(session: Session, deck: Deck | None = None, top: int = 10) -> Figure:
     """The room's values chart for the projector (k-folded with the session's ``k``)."""
-    points, _piles = room_values(session, deck or load_deck())
+    points, _piles, waiting = published_room_values(session, deck or load_deck())
     with chart_style("projector"):
         fig = Figure(figsize=PROJECTOR_FIGSIZE, layout="constrained")
         room_values_chart(points, session.k, ax=fig.add_subplot(), top=top)
+        if waiting:
+            fig.suptitle(waiting_note(waiting, session.k), x=0.98, ha="right", fontsize="small")
     return fig
 
 

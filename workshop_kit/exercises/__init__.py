@@ -71,6 +71,7 @@ from .rituals import (
 )
 from .room import (
     plans_made,
+    published_room_plans,
     summary_section,
 )
 
@@ -110,6 +111,7 @@ __all__ = [
     "parse_time",
     "plans_made",
     "populate_exercises",
+    "published_room_plans",
     "record_listening_round",
     "ritual_label",
     "rituals_plan",

@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
 
 from .. import tally
+from ..disclosure import release_view
 from ..session import Session
 from .content import CALM_DOWN_KIND, RITUALS_KIND
 from .listening import listening_totals
@@ -31,6 +33,39 @@ def plans_made(session: Session, k: int | None = None) -> dict[str, int | None]:
     return {row.what: None if row.suppressed else int(row.n) for row in shown.itertuples()}
 
 
+EXERCISES_VIEW = "room_exercises"
+
+
+def published_room_plans(session: Session) -> tuple[pd.DataFrame, dict[str, int | None], int]:
+    """Rituals chosen and plans made, as the room may see them now.
+
+    :func:`room_ritual_counts` and :func:`plans_made`, released in batches
+    (:func:`workshop_kit.disclosure.release_view`): they move only once at least ``k``
+    couples or partners made, changed or withdrew a plan since every state shown before,
+    so two successive counts never show which rituals one couple chose. Returns the
+    ritual counts, the plan counts and how many more people the next update needs.
+    """
+    counts = room_ritual_counts(session)
+    made = plans_made(session)
+    contributions = {
+        f"{e.couple_code}/{e.partner}/{e.kind}": json.dumps(e.value, sort_keys=True, default=str)
+        for kind in (RITUALS_KIND, CALM_DOWN_KIND)
+        for e in session.entries(kind)
+    }
+    figures = {
+        "rituals": [
+            {"ritual": str(r.ritual), "name": str(r.name), "couples": int(r.couples)}
+            for r in counts.itertuples()
+        ],
+        "plans": made,
+    }
+    shown, waiting = release_view(session.store, EXERCISES_VIEW, session.k, contributions, figures)
+    if shown is None:
+        none = {key: None for key in made}
+        return counts.iloc[0:0], none, waiting
+    return pd.DataFrame(shown["rituals"], columns=counts.columns), shown["plans"], waiting
+
+
 # -- summary ---------------------------------------------------------------------------
 def summary_section(session: Session) -> dict[str, Any]:
     """Room aggregates for ``workshop-kit summary``: k-suppressed counts, no free text.
@@ -38,12 +73,13 @@ def summary_section(session: Session) -> dict[str, Any]:
     Own rituals are counted under "own", never by their words; no couple code or
     partner appears.
     """
-    counts = room_ritual_counts(session)
+    counts, made, waiting = published_room_plans(session)
     return {
         "rituals_chosen": [
             {"ritual": row.ritual, "name": row.name, "couples": int(row.couples)}
             for row in counts.itertuples()
         ],
-        **plans_made(session),
+        **made,
+        "next_update_after": waiting,
         "listening": listening_totals(session),
     }

@@ -19,6 +19,7 @@ from functools import lru_cache
 import ipywidgets as w
 
 from .. import appreciation as ap
+from ..disclosure import waiting_note
 from ..errors import WorkshopKitError
 from ..session import Session
 from . import common
@@ -573,7 +574,7 @@ class RoomWordsView:
         from ..charts.appreciation import room_words_bars, room_words_cloud
         from ..charts.style import chart_style
 
-        words = ap.room_words(self.session)
+        words, waiting = ap.published_room_words(self.session)
         self.words = words
         draw = room_words_cloud if self.style_picker.value == "cloud" else room_words_bars
         with chart_style("projector"):
@@ -583,4 +584,5 @@ class RoomWordsView:
             fig.savefig(buffer, format="png")
         self.image.value = buffer.getvalue()
         given = int(ap.notes_per_couple(self.session)["partners_with_words"].sum())
-        common.set_text(self.caption, f"{given} people have given words so far.")
+        note = waiting_note(waiting, self.session.k)
+        common.set_text(self.caption, f"{given} people have given words so far. {note}".strip())

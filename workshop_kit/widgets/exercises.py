@@ -18,6 +18,7 @@ import ipywidgets as w
 
 from .. import exercises as ex
 from ..charts.style import PARTNER_COLOURS
+from ..disclosure import waiting_note
 from ..errors import WorkshopKitError
 from ..session import PARTNERS, Session
 from . import common
@@ -582,7 +583,7 @@ class PlansMadeView:
         self.refresh()
 
     def sentence(self) -> str:
-        made = ex.plans_made(self.session)
+        _counts, made, waiting = ex.published_room_plans(self.session)
         k = self.session.k
 
         def count(n: int | None, who: str) -> str:
@@ -592,8 +593,9 @@ class PlansMadeView:
 
         return (
             f"Rituals plans: {count(made['rituals_plans'], 'couple')}. "
-            f"Calm-down plans: {count(made['calm_down_plans'], 'partner')}."
-        )
+            f"Calm-down plans: {count(made['calm_down_plans'], 'partner')}. "
+            + waiting_note(waiting, k)
+        ).strip()
 
     def refresh(self) -> None:
         common.set_text(self.text, self.sentence(), "wk-progress")
