@@ -19,7 +19,7 @@ from workshop_kit.export.packs import (
     ROOM_SUMMARY,
     build_all_packs,
     build_pack,
-    couple_pages,
+    couple_document,
     lowest_themes,
 )
 from workshop_kit.session import Answer, Session
@@ -149,12 +149,17 @@ def test_fonts_are_embedded(built):
 
 
 # -- consent --------------------------------------------------------------------------------
+def _page(doc: dict, stem: str) -> dict:
+    return next(page for page in doc["pages"] if page["stem"] == stem)
+
+
+def _charts(page: dict) -> list[dict]:
+    return [b for b in page["blocks"] if b["t"] == "chart"]
+
+
 def _partner_marks(session: Session, code: str) -> set[str]:
-    pages = dict(couple_pages(session, code))
-    labels = set()
-    for ax in pages["connection-by-theme"].axes:
-        labels |= {c.get_label() for c in ax.collections}
-    return {label for label in labels if label.startswith("Partner")}
+    svg = " ".join(c["svg"] for c in _charts(_page(couple_document(session, code), "connection-by-theme")))
+    return {f"Partner {p}, after" for p in "AB" if f"Partner {p}, after" in svg}
 
 
 def test_partner_scores_show_only_when_both_consent(demo_session):
@@ -164,12 +169,8 @@ def test_partner_scores_show_only_when_both_consent(demo_session):
     assert _partner_marks(demo_session, code) == {"Partner A, after", "Partner B, after"}
     demo_session.set_flag(code, "B", "consent", False)
     assert _partner_marks(demo_session, code) == set()
-    text = folded(
-        " ".join(
-            t.get_text()
-            for t in dict(couple_pages(demo_session, code))["connection-by-theme"].texts
-        )
-    )
+    page = _page(couple_document(demo_session, code), "connection-by-theme")
+    text = folded(" ".join(b.get("text", "") for b in page["blocks"]))
     assert "stay private unless you both agree" in text
 
 
@@ -221,9 +222,9 @@ def test_missing_data_packs_render_with_kind_words(sparse, tmp_path):
 
 def test_no_empty_axes_when_nothing_can_be_shown(sparse):
     lone = sparse.couple_codes()[2]
-    pages = dict(couple_pages(sparse, lone))
-    assert pages["connection-by-theme"].axes == []
-    assert pages["closeness"].axes == []
+    doc = couple_document(sparse, lone)
+    assert _charts(_page(doc, "connection-by-theme")) == []
+    assert _charts(_page(doc, "closeness")) == []
 
 
 def test_lowest_themes_are_couple_level_latest_phase():

@@ -21,34 +21,40 @@ import importlib
 import math
 import multiprocessing
 import os
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.figure import Figure
-
-from ..charts.pack import (
-    CoupleFacts,
-    closeness_page,
-    connection_page,
-    cover_page,
-    room_summary_pages,
-    support_page,
-)
-from ..charts.style import chart_style, paper_name, paper_size
+from ..charts.pack import room_summary_pages
+from ..charts.style import chart_style, paper_name
 from ..couple import couple_scores, show_individual
 from ..errors import InputError
 from ..results import IOS_ID, CheckinResults, checkin_results, checkins_received, room_change
 from ..session import Session, check_code_format
-from .pdf_fonts import shared_font_subsets
+from .pages import (
+    CoupleFacts,
+    Look,
+    NoteProblem,
+    card_page,
+    closeness_page,
+    connection_page,
+    cover_page,
+    document,
+    next_steps_page,
+    support_page,
+    values_page,
+)
 from .raster import render_pages
+from .typeset import compile_pdf
 
 PDF_METADATA = {"Creator": "Couples Workshop Kit", "CreationDate": None, "ModDate": None}
 PNG_DPI = 100
 PACK_SUFFIX = "take-home.pdf"
+LARGE_SUFFIX = "take-home-large-print.pdf"
 ROOM_SUMMARY = "room-summary.pdf"
+TEMPLATE = "pack.typ"
 # Below this many couples a process pool costs more to start than it saves (measured with
 # benchmarks/bench_packs.py on a 2-core machine).
 MIN_COUPLES_PER_WORKER = 4
@@ -59,47 +65,59 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class PagePlugin:
-    """A pack page drawn by another module of the kit: ``module.function(session, code, paper)``.
+    """A pack page from another part of the kit: ``function(session, code, facts, look, ctx)``.
 
-    ``function`` returns one Figure, or a list of Figures when ``many`` (a page that may
-    continue onto further pages).
+    ``function`` returns a list of page dicts (:mod:`workshop_kit.export.pages`); ``module``
+    is the part of the kit it needs, and when that is not installed the page is left out.
+    ``ctx`` holds ``lowest_themes`` and ``problems`` (notes that cannot be printed).
     """
 
     stem: str
     module: str
-    function: str
+    function: Callable[..., list[dict]]
     contents: str
-    many: bool = False
 
 
 PLUGIN_PAGES: list[PagePlugin] = [
     PagePlugin(
-        "shared-values", "workshop_kit.charts.values", "couple_values_figure", "Our shared values"
+        "shared-values",
+        "workshop_kit.values",
+        lambda session, code, facts, look, ctx: values_page(session, code, facts, look),
+        "Our shared values",
     ),
     PagePlugin(
         "appreciation-card",
-        "workshop_kit.charts.appreciation",
-        "appreciation_card_pages",
+        "workshop_kit.appreciation",
+        lambda session, code, facts, look, ctx: card_page(session, code, look, ctx["problems"]),
         "Our appreciation card",
-        many=True,
     ),
     PagePlugin(
-        "next-steps", "workshop_kit.charts.exercises", "next_steps_figure", "Our next steps"
+        "next-steps",
+        "workshop_kit.exercises",
+        lambda session, code, facts, look, ctx: next_steps_page(
+            session, code, facts, look, ctx["lowest_themes"]
+        ),
+        "Our next steps",
     ),
 ]
 
 
 @dataclass
 class PacksResult:
-    """What :func:`build_all_packs` wrote."""
+    """What :func:`build_all_packs` wrote, and what the facilitator should know."""
 
     packs: dict[str, list[Path]] = field(default_factory=dict)
     room_summary: Path | None = None
     workers: int = 1
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def pdfs(self) -> list[Path]:
         return [paths[0] for paths in self.packs.values()]
+
+
+class NoteCannotPrint(UserWarning):
+    """A shared note holds characters no installed font can draw (named in the message)."""
 
 
 # -- one couple ------------------------------------------------------------------------
@@ -125,34 +143,40 @@ def lowest_themes(table, known: list[str] | None = None, n: int = LOWEST_THEMES)
     return ordered["subscale"].head(n).tolist()
 
 
-def _plugin_figures(
-    plugin: PagePlugin, session: Session, code: str, paper: str, **kwargs
-) -> list[Figure]:
+def _installed(module: str) -> bool:
     try:
-        module = importlib.import_module(plugin.module)
+        importlib.import_module(module)
     except ModuleNotFoundError as exc:
-        if exc.name == plugin.module:
-            return []  # that part of the kit is not installed: its page is left out
+        if exc.name == module:
+            return False  # that part of the kit is not installed: its page is left out
         raise
-    function = getattr(module, plugin.function)
-    found = function(session, code, paper=paper, **kwargs)
-    return list(found) if plugin.many else [found]
+    return True
 
 
-def _next_steps_kwargs(session: Session, themes_table) -> dict:
+def _known_themes() -> list[str] | None:
     try:
         from ..exercises import GENERAL, load_exercises
     except ModuleNotFoundError:
-        return {}
-    known = [t for t in load_exercises().suggestions if t != GENERAL]
-    return {"lowest_themes": lowest_themes(themes_table, known)}
+        return None
+    return [t for t in load_exercises().suggestions if t != GENERAL]
 
 
-def couple_pages(
-    session: Session, couple_code: str, paper: str = "A4", results: CheckinResults | None = None
-) -> list[tuple[str, Figure]]:
-    """Every page of one couple's pack, in order, as ``(stem, Figure)``; nothing is written."""
-    paper = paper_name(paper)
+def couple_document(
+    session: Session,
+    couple_code: str,
+    paper: str = "A4",
+    results: CheckinResults | None = None,
+    large: bool = False,
+    problems: list[NoteProblem] | None = None,
+    look: Look | None = None,
+) -> dict:
+    """Everything one couple's pack shows, page by page, as the template's JSON document.
+
+    Nothing is written. ``problems`` (a list) collects the shared notes that hold
+    characters no installed font can draw. Each page carries its ``stem`` (the name of
+    its PNG).
+    """
+    look = look or Look(paper=paper, large=large, **_programme_look(session))
     code, _ = session.check_participant(couple_code, "A")
     results = results if results is not None else checkin_results(session)
     consent_a, consent_b = session.consents(code, "A"), session.consents(code, "B")
@@ -168,45 +192,38 @@ def couple_pages(
         )
         for inst_id in results.totals
     ]
-
-    pages: list[tuple[str, Figure]] = []
+    pages: list[dict] = []
     contents: list[str] = []
-    connection, _drawn = connection_page(facts, themes, names, paper)
-    pages.append(("connection-by-theme", connection))
-    contents.append("Our connection, before and after")
-    pages.append(("closeness", closeness_page(facts, ios, totals, paper)))
-    contents.append("How close we feel" + "".join(f" · {inst.name}" for inst, _ in totals))
-    for plugin in PLUGIN_PAGES:
-        extra = _next_steps_kwargs(session, themes) if plugin.stem == "next-steps" else {}
-        figures = _plugin_figures(plugin, session, code, paper, **extra)
-        for number, fig in enumerate(figures, start=1):
-            pages.append((plugin.stem if number == 1 else f"{plugin.stem}-{number}", fig))
-        if figures:
-            contents.append(plugin.contents)
-    pages.append(("support", support_page(facts, session.support_resources, paper)))
-    contents.append("Where to find support")
-    pages.insert(0, ("cover", cover_page(facts, contents, paper)))
 
-    width, height = paper_size(paper)
-    for stem, fig in pages:
-        w, h = fig.get_size_inches()
-        if abs(w - width) > 0.02 or abs(h - height) > 0.02:
-            raise InputError(
-                f"the {stem!r} page is {w:.2f}×{h:.2f} in; a {paper} page must be "
-                f"{width:.2f}×{height:.2f} in"
-            )
-        fig.set_size_inches(width, height)  # exact, so every PDF page is the paper's size
-    for number, (_stem, fig) in enumerate(pages, start=1):
-        fig.text(
-            1 - 0.45 / width,
-            1 - 0.25 / height,
-            f"{code}  ·  {number} / {len(pages)}",
-            ha="right",
-            va="top",
-            fontsize=7.5,
-            color="#6B6B6B",
-        )
-    return pages
+    def add(stem: str, found: list[dict], line: str) -> None:
+        for number, page in enumerate(found, start=1):
+            pages.append({**page, "stem": stem if number == 1 else f"{stem}-{number}"})
+        if found:
+            contents.append(line)
+
+    add("connection-by-theme", [connection_page(facts, themes, names, look)],
+        "Our connection, before and after")
+    add("closeness", [closeness_page(facts, ios, totals, look)],
+        "How close we feel" + "".join(f" · {inst.name}" for inst, _ in totals))
+    known = _known_themes()
+    ctx = {
+        "lowest_themes": lowest_themes(themes, known) if known is not None else None,
+        "problems": problems if problems is not None else [],
+    }
+    for plugin in PLUGIN_PAGES:
+        if _installed(plugin.module):
+            add(plugin.stem, plugin.function(session, code, facts, look, ctx), plugin.contents)
+    add("support", [support_page(facts, session.support_resources, look)],
+        "Where to find support")
+    pages.insert(0, {**cover_page(facts, contents, look), "stem": "cover"})
+    title = f"Take-home pack, couple {code}" + (", large print" if look.large else "")
+    return document(title, pages, look, corner=f"Couple {code}")
+
+
+def _programme_look(session: Session) -> dict:
+    """A programme's own name, footer line and colour, from the session's settings."""
+    getter = getattr(session, "print_look", None)
+    return dict(getter()) if callable(getter) else {}
 
 
 def build_pack(
@@ -215,26 +232,86 @@ def build_pack(
     out_dir: Path | str,
     paper: str = "A4",
     results: CheckinResults | None = None,
+    large: bool = False,
+    problems: list[NoteProblem] | None = None,
 ) -> list[Path]:
     """Write one couple's take-home pack into ``out_dir/<code>/``.
 
-    Returns the paths written, the PDF first. The couple code is checked before it
-    becomes a folder name; files are written whole (to a temporary name, then renamed).
+    Returns the paths written, the PDF first, then a PNG of every page but the cover and
+    the support page. The couple code is checked before it becomes a folder name; files
+    are written whole (to a temporary name, then renamed). A shared note that holds
+    characters no installed font can draw is named in a :class:`NoteCannotPrint`
+    warning (and added to ``problems`` when given).
+
+    Parameters
+    ----------
+    session : Session
+    couple_code : str
+    out_dir : path
+    paper : {"A4", "Letter"}
+    results : CheckinResults, optional
+        The session's scores, when already computed.
+    large : bool
+        Large print: every type size at least 18 pt (the PDF is ``<code>-take-home-large-print.pdf``).
+    problems : list, optional
+        Collects a :class:`~workshop_kit.export.pages.NoteProblem` per note that cannot print.
     """
     code = check_code_format(couple_code)
     session.check_participant(code, "A")
-    pages = couple_pages(session, code, paper, results)
+    paper = paper_name(paper)
+    found: list[NoteProblem] = []
+    doc = couple_document(session, code, paper, results, large=large, problems=found)
+    for problem in found:
+        warnings.warn(problem.message(), NoteCannotPrint, stacklevel=2)
+    if problems is not None:
+        problems.extend(found)
+    pdf, marks = compile_pdf(TEMPLATE, doc, marks="<pack-page>")
     folder = _inside(Path(out_dir), code)
     folder.mkdir(parents=True, exist_ok=True)
-    pdf_path = folder / f"{code}-{PACK_SUFFIX}"
-    _write_pdf(pdf_path, [fig for _stem, fig in pages], f"Take-home pack, couple {code}")
-    pngs = {
-        index: folder / f"{code}-{stem}.png"
-        for index, (stem, _fig) in enumerate(pages)
-        if stem not in ("cover", "support")
-    }
-    written = [pdf_path, *render_pages(pdf_path, pngs, PNG_DPI)]
-    return written
+    pdf_path = folder / f"{code}-{LARGE_SUFFIX if large else PACK_SUFFIX}"
+    _write_bytes(pdf_path, pdf)
+    pngs = {}
+    if not large:
+        for index, stem in page_stems(marks, _page_count(pdf)).items():
+            if stem not in ("cover", "support") and not stem.startswith(("cover-", "support-")):
+                pngs[index] = folder / f"{code}-{stem}.png"
+    return [pdf_path, *render_pages(pdf_path, pngs, PNG_DPI)]
+
+
+def page_stems(marks: list[dict], pages: int) -> dict[int, str]:
+    """Page index (0-based) -> stem: a section's overflow pages are ``<stem>-2``, ``-3`` ...
+
+    ``marks`` are ``{"stem", "page"}`` (1-based) where each section starts.
+
+    >>> page_stems([{"stem": "cover", "page": 1}, {"stem": "card", "page": 2}], 4)
+    {0: 'cover', 1: 'card', 2: 'card-2', 3: 'card-3'}
+    """
+    starts = sorted((int(m["page"]) - 1, str(m["stem"])) for m in marks)
+    out: dict[int, str] = {}
+    for i, (first, stem) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else pages
+        for number, index in enumerate(range(first, max(first + 1, end)), start=1):
+            out[index] = stem if number == 1 else f"{stem}-{number}"
+    return out
+
+
+def _page_count(pdf: bytes) -> int:
+    import pypdfium2 as pdfium
+
+    document_ = pdfium.PdfDocument(pdf)
+    try:
+        return len(document_)
+    finally:
+        document_.close()
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _inside(out_dir: Path, code: str) -> Path:
@@ -244,12 +321,13 @@ def _inside(out_dir: Path, code: str) -> Path:
     return folder
 
 
-def _write_pdf(path: Path, figures: list[Figure], title: str) -> None:
+def _write_pdf(path: Path, figures: list, title: str) -> None:
+    from matplotlib.backends.backend_pdf import PdfPages
+
     tmp = path.with_name(f".{path.name}.tmp")
     # the print style embeds TrueType fonts (pdf.fonttype 42), read when the file is written
     with (
         chart_style("print"),
-        shared_font_subsets(),
         PdfPages(tmp, metadata={**PDF_METADATA, "Title": title}) as pdf,
     ):
         for fig in figures:
@@ -306,14 +384,26 @@ def choose_workers(couples: int, cores: int | None = None) -> int:
 _WORKER: dict = {}
 
 
-def _start_worker(store_path: str, paper: str, out_dir: str) -> None:
+def _start_worker(store_path: str, paper: str, out_dir: str, large: bool = False) -> None:
     session = Session.open(store_path)  # each process reads the store through its own link
-    _WORKER.update(session=session, results=checkin_results(session), paper=paper, out_dir=out_dir)
+    _WORKER.update(
+        session=session,
+        results=checkin_results(session),
+        paper=paper,
+        out_dir=out_dir,
+        large=large,
+    )
 
 
-def _worker_pack(code: str) -> tuple[str, list[Path]]:
+def _worker_pack(code: str) -> tuple[str, list[Path], list[NoteProblem]]:
     w = _WORKER
-    return code, build_pack(w["session"], code, w["out_dir"], w["paper"], w["results"])
+    problems: list[NoteProblem] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NoteCannotPrint)  # the parent tells the facilitator
+        paths = build_pack(
+            w["session"], code, w["out_dir"], w["paper"], w["results"], w["large"], problems
+        )
+    return code, paths, problems
 
 
 def build_all_packs(
@@ -322,6 +412,7 @@ def build_all_packs(
     paper: str = "A4",
     workers: int | None = None,
     progress: Progress | None = None,
+    large: bool = False,
 ) -> PacksResult:
     """Write every couple's pack and the room summary into ``out_dir``.
 
@@ -337,6 +428,20 @@ def build_all_packs(
         (:func:`choose_workers`), else the packs are built one after another here.
     progress : callable, optional
         Called as ``progress(done, total)`` after each couple (and once with 0 first).
+    large : bool
+        Large-print packs (every type size at least 18 pt) instead of the usual ones.
+
+    Returns
+    -------
+    PacksResult
+        The files written, and ``warnings``: one sentence per shared note that holds
+        characters no installed font can print (also given as :class:`NoteCannotPrint`).
+
+    Notes
+    -----
+    Worker processes are started with ``forkserver`` (``spawn`` where there is none),
+    never ``fork``: Typst compiles with a pool of threads, and a process forked after
+    its parent compiled a document waits for that pool forever.
     """
     paper = paper_name(paper)
     codes = session.couple_codes()
@@ -351,37 +456,52 @@ def build_all_packs(
     out.mkdir(parents=True, exist_ok=True)
     results = checkin_results(session)
     result = PacksResult(workers=workers)
+    problems: list[NoteProblem] = []
     total = len(codes)
     if progress:
         progress(0, total)
     if workers == 1:
-        for done, code in enumerate(codes, start=1):
-            result.packs[code] = build_pack(session, code, out, paper, results)
-            if progress:
-                progress(done, total)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NoteCannotPrint)  # told once, below
+            for done, code in enumerate(codes, start=1):
+                result.packs[code] = build_pack(
+                    session, code, out, paper, results, large, problems
+                )
+                if progress:
+                    progress(done, total)
     else:
         with ProcessPoolExecutor(
             workers,
             mp_context=_context(),
             initializer=_start_worker,
-            initargs=(str(session.path), paper, str(out)),
+            initargs=(str(session.path), paper, str(out), large),
         ) as pool:
             futures = [pool.submit(_worker_pack, code) for code in codes]
             found: dict[str, list[Path]] = {}
             for done, future in enumerate(as_completed(futures), start=1):
-                code, paths = future.result()
+                code, paths, theirs = future.result()
                 found[code] = paths
+                problems.extend(theirs)
                 if progress:
                     progress(done, total)
         result.packs = {code: found[code] for code in codes}
+        problems.sort(key=lambda p: codes.index(p.couple_code))
+    result.warnings = [p.message() for p in problems]
+    for message in result.warnings:
+        warnings.warn(message, NoteCannotPrint, stacklevel=2)
     result.room_summary = build_room_summary(session, out, paper, results)
     return result
 
 
 def _context():
-    # fork starts a worker in milliseconds with the kit already imported; elsewhere spawn
+    """forkserver (or spawn): never fork a process that may have compiled with Typst."""
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        # the server imports the kit once; each worker forked from it starts with it loaded
+        context.set_forkserver_preload(["workshop_kit.export.packs"])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def text_progress(stream) -> Progress:
