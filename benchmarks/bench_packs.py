@@ -1,100 +1,80 @@
-"""Take-home packs for 40 couples: seconds per couple, and the ratio to a floor.
+"""Take-home packs for 40 couples (PDF + PNGs): Typst against the old matplotlib path.
 
-The floor, measured in the same run, is the same figures saved with plain matplotlib:
-each couple's check-in charts (:func:`workshop_kit.export.charts.couple_checkin_figures`)
-and the other modules' pages, each written as a PNG and all of them into one PDF, one
-couple after another, with no pack layout (no cover, support page, page checks or
-numbering). The packs are timed serially (one process, like the floor) and with the
-worker processes :func:`workshop_kit.export.packs.choose_workers` picks.
+Both are measured in the same run, on the same session and machine: the old path (every
+page drawn by matplotlib, frozen in ``benchmarks/legacy_packs.py``) is the floor the ratio
+is taken against, so ``ratio`` = Typst time / old time (the target is at most 0.35, and
+at most 4 s for 40 couples on 2 processes on a quiet machine).
+
+The old path runs first, on forked workers as it did; the Typst packs then run on the
+kit's own ``forkserver`` workers (a process forked after a Typst compile would hang).
 """
 
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 COUPLES = 40
-
-
-def _floor(session, out: Path) -> float:
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    from workshop_kit.charts.style import chart_style
-    from workshop_kit.export.charts import couple_checkin_figures
-    from workshop_kit.export.packs import PLUGIN_PAGES, PNG_DPI, _plugin_figures
-    from workshop_kit.results import checkin_results
-
-    start = time.perf_counter()
-    results = checkin_results(session)
-    for code in session.couple_codes():
-        figures = list(couple_checkin_figures(session, code, results).items())
-        for plugin in PLUGIN_PAGES:
-            figures += [(plugin.stem, f) for f in _plugin_figures(plugin, session, code, "A4")]
-        folder = out / code
-        folder.mkdir(parents=True)
-        with chart_style("print"):
-            for stem, fig in figures:
-                fig.savefig(folder / f"{stem}.png", dpi=PNG_DPI)
-            with PdfPages(folder / "charts.pdf") as pdf:
-                for _stem, fig in figures:
-                    pdf.savefig(fig)
-    return time.perf_counter() - start
-
-
-def _packs(session, out: Path, workers: int | None) -> tuple[float, int]:
-    from workshop_kit.export.packs import build_all_packs
-
-    start = time.perf_counter()
-    result = build_all_packs(session, out, paper="A4", workers=workers)
-    return time.perf_counter() - start, result.workers
+HERE = Path(__file__).resolve().parent
 
 
 def run() -> list[dict]:
+    sys.path.insert(0, str(HERE))
+    import legacy_packs
+
     from workshop_kit.demo import build_demo
-    from workshop_kit.export.packs import build_pack, choose_workers
+    from workshop_kit.export.packs import build_all_packs, build_pack, choose_workers
 
     folder = Path(tempfile.mkdtemp(prefix="bench-packs-"))
+    rows = []
     try:
         session = build_demo(folder / "bench.sqlite", couples=COUPLES, seed=7)
-        # imports and font caches, not timed
-        build_pack(session, session.couple_codes()[0], folder / "warm")
-        floor = _floor(session, folder / "floor")
-        serial, _ = _packs(session, folder / "serial", workers=1)
-        auto = choose_workers(COUPLES)
-        parallel, used = _packs(session, folder / "parallel", workers=auto)
+        workers = choose_workers(COUPLES)
+        code = session.couple_codes()[0]
+        # imports and font caches, not timed (the old path first: no Typst in this
+        # process before its workers are forked)
+        legacy_packs.build_pack(session, code, folder / "warm-old")
+        timings = {}
+        for label, run_it in (
+            ("old, 1 process", lambda: legacy_packs.build_all(session, folder / "o1", 1)),
+            (
+                f"old, {workers} processes",
+                lambda: legacy_packs.build_all(session, folder / "o2", workers),
+            ),
+        ):
+            start = time.perf_counter()
+            run_it()
+            timings[label] = time.perf_counter() - start
+        build_pack(session, code, folder / "warm-new")
+        for label, n in (("1 process", 1), (f"{workers} processes", workers)):
+            start = time.perf_counter()
+            build_all_packs(session, folder / f"n{n}", paper="A4", workers=n)
+            timings[label] = time.perf_counter() - start
         session.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    n = COUPLES
-    return [
-        {
-            "name": f"packs {n} couples, 1 process",
-            "value": serial,
-            "unit": "s",
-            "floor": floor,
-            "ratio": serial / floor,
-        },
-        {
-            "name": f"packs {n} couples, {used} processes",
-            "value": parallel,
-            "unit": "s",
-            "floor": floor,
-            "ratio": parallel / floor,
-        },
-        {
-            "name": "packs per couple, 1 process",
-            "value": serial / n,
-            "unit": "s/couple",
-            "floor": floor / n,
-            "ratio": serial / floor,
-        },
-        {
-            "name": f"packs per couple, {used} processes",
-            "value": parallel / n,
-            "unit": "s/couple",
-            "floor": floor / n,
-            "ratio": parallel / floor,
-        },
-    ]
+    for label in ("1 process", f"{workers} processes"):
+        old = timings[f"old, {label}"]
+        new = timings[label]
+        rows.append(
+            {
+                "name": f"packs {COUPLES} couples (Typst), {label}",
+                "value": new,
+                "unit": "s",
+                "floor": old,
+                "ratio": new / old,
+            }
+        )
+        rows.append(
+            {
+                "name": f"packs per couple (Typst), {label}",
+                "value": new / COUPLES,
+                "unit": "s/couple",
+                "floor": old / COUPLES,
+                "ratio": new / old,
+            }
+        )
+    return rows

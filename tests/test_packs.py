@@ -158,7 +158,9 @@ def _charts(page: dict) -> list[dict]:
 
 
 def _partner_marks(session: Session, code: str) -> set[str]:
-    svg = " ".join(c["svg"] for c in _charts(_page(couple_document(session, code), "connection-by-theme")))
+    svg = " ".join(
+        c["svg"] for c in _charts(_page(couple_document(session, code), "connection-by-theme"))
+    )
     return {f"Partner {p}, after" for p in "AB" if f"Partner {p}, after" in svg}
 
 

@@ -50,6 +50,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="processes for the packs (default: one per core when that helps)",
     )
+    p.add_argument(
+        "--large-print",
+        action="store_true",
+        help="large-print take-home packs: every word at 18 pt or more",
+    )
     p.set_defaults(func=run_export)
 
     p = sub.add_parser(
@@ -106,11 +111,19 @@ def run_packs(args: argparse.Namespace) -> int:
             paper=args.paper,
             workers=args.workers,
             progress=text_progress(sys.stderr),
+            large=getattr(args, "large_print", False),
         )
+    kind = (
+        "large-print take-home packs"
+        if getattr(args, "large_print", False)
+        else ("take-home packs")
+    )
     print(
-        f"Wrote {len(result.packs)} take-home packs ({args.paper}) to {args.out}, "
+        f"Wrote {len(result.packs)} {kind} ({args.paper}) to {args.out}, "
         f"and the room summary {result.room_summary.name}"
     )
+    for message in result.warnings:  # a note that could not be printed in full
+        print(f"Warning: {message}", file=sys.stderr)
     return 0
 
 

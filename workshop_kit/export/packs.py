@@ -201,10 +201,16 @@ def couple_document(
         if found:
             contents.append(line)
 
-    add("connection-by-theme", [connection_page(facts, themes, names, look)],
-        "Our connection, before and after")
-    add("closeness", [closeness_page(facts, ios, totals, look)],
-        "How close we feel" + "".join(f" · {inst.name}" for inst, _ in totals))
+    add(
+        "connection-by-theme",
+        [connection_page(facts, themes, names, look)],
+        "Our connection, before and after",
+    )
+    add(
+        "closeness",
+        [closeness_page(facts, ios, totals, look)],
+        "How close we feel" + "".join(f" · {inst.name}" for inst, _ in totals),
+    )
     known = _known_themes()
     ctx = {
         "lowest_themes": lowest_themes(themes, known) if known is not None else None,
@@ -213,8 +219,7 @@ def couple_document(
     for plugin in PLUGIN_PAGES:
         if _installed(plugin.module):
             add(plugin.stem, plugin.function(session, code, facts, look, ctx), plugin.contents)
-    add("support", [support_page(facts, session.support_resources, look)],
-        "Where to find support")
+    add("support", [support_page(facts, session.support_resources, look)], "Where to find support")
     pages.insert(0, {**cover_page(facts, contents, look), "stem": "cover"})
     title = f"Take-home pack, couple {code}" + (", large print" if look.large else "")
     return document(title, pages, look, corner=f"Couple {code}")
@@ -252,7 +257,8 @@ def build_pack(
     results : CheckinResults, optional
         The session's scores, when already computed.
     large : bool
-        Large print: every type size at least 18 pt (the PDF is ``<code>-take-home-large-print.pdf``).
+        Large print: every type size at least 18 pt (written as
+        ``<code>-take-home-large-print.pdf``, without PNGs).
     problems : list, optional
         Collects a :class:`~workshop_kit.export.pages.NoteProblem` per note that cannot print.
     """
@@ -464,9 +470,7 @@ def build_all_packs(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NoteCannotPrint)  # told once, below
             for done, code in enumerate(codes, start=1):
-                result.packs[code] = build_pack(
-                    session, code, out, paper, results, large, problems
-                )
+                result.packs[code] = build_pack(session, code, out, paper, results, large, problems)
                 if progress:
                     progress(done, total)
     else:

@@ -29,7 +29,6 @@ from ..charts.page import long_date
 from ..charts.style import (
     BLUE,
     GREEN,
-    GREY,
     INK,
     LIGHT_GREY,
     PARTNER_COLOURS,
@@ -38,6 +37,7 @@ from ..charts.style import (
     paper_name,
     paper_size,
 )
+from ..charts.text import text_width
 from ..session import PARTNERS, Session
 from .typeset import figure_svg, installed_families, uncovered
 
@@ -116,8 +116,9 @@ class Sheet:
         return self.look.width - 2 * self.margin
 
     def title(self, text: str, size: float = 22, colour: str = INK, after: float = 0.02):
-        self.blocks.append({"t": "title", "text": text, "size": size, "colour": colour,
-                            "after": after})
+        self.blocks.append(
+            {"t": "title", "text": text, "size": size, "colour": colour, "after": after}
+        )
 
     def header(self, title: str, *details: str) -> None:
         """A page's title, with its details in small grey type below, joined by dots."""
@@ -153,35 +154,75 @@ class Sheet:
     def heading(
         self, message: str, colour: str = INK, size: float = 14, above=0.12, below=0.1
     ) -> None:
-        self.blocks.append({"t": "heading", "text": message, "colour": colour, "size": size,
-                            "above": above, "below": below})
+        self.blocks.append(
+            {
+                "t": "heading",
+                "text": message,
+                "colour": colour,
+                "size": size,
+                "above": above,
+                "below": below,
+            }
+        )
 
     def bullets(self, items: list[str], size: float = 11, indent: float = 0.15, after=0.08):
-        self.blocks.append({"t": "list", "items": items, "size": size, "indent": indent,
-                            "after": after})
+        self.blocks.append(
+            {"t": "list", "items": items, "size": size, "indent": indent, "after": after}
+        )
 
-    def numbered(self, items: list[str], numbers: list[int] | None = None, size: float = 11,
-                 indent: float = 0.15, weight: str = "regular", after: float = 0.08) -> None:
+    def numbered(
+        self,
+        items: list[str],
+        numbers: list[int] | None = None,
+        size: float = 11,
+        indent: float = 0.15,
+        weight: str = "regular",
+        after: float = 0.08,
+    ) -> None:
         numbers = numbers or list(range(1, len(items) + 1))
-        self.blocks.append({"t": "list", "items": items, "numbers": numbers, "size": size,
-                            "indent": indent, "weight": weight, "after": after})
+        self.blocks.append(
+            {
+                "t": "list",
+                "items": items,
+                "numbers": numbers,
+                "size": size,
+                "indent": indent,
+                "weight": weight,
+                "after": after,
+            }
+        )
 
     def space(self, inches: float) -> None:
         self.blocks.append({"t": "space", "h": inches})
 
     def columns(self, *sheets: Sheet, gutter: float = 0.3, after: float = 0.08) -> None:
-        self.blocks.append({"t": "columns", "cols": [s.blocks for s in sheets],
-                            "gutter": gutter, "after": after})
+        self.blocks.append(
+            {"t": "columns", "cols": [s.blocks for s in sheets], "gutter": gutter, "after": after}
+        )
 
     def chart(self, fig: Figure, alt: str, left: float = 0.0, after: float = 0.1) -> None:
         """A chart (its Figure already the size it takes on the page), with its alt text."""
         width, height = fig.get_size_inches()
-        self.blocks.append({"t": "chart", "svg": figure_svg(fig), "width": float(width),
-                            "height": float(height), "left": left, "alt": alt, "after": after})
+        self.blocks.append(
+            {
+                "t": "chart",
+                "svg": figure_svg(fig),
+                "width": float(width),
+                "height": float(height),
+                "left": left,
+                "alt": alt,
+                "after": after,
+            }
+        )
 
     def page(self, **extra) -> dict:
-        return {"kind": "flow", "footer": self.footer, "margin": self.margin,
-                "blocks": self.blocks, **extra}
+        return {
+            "kind": "flow",
+            "footer": self.footer,
+            "margin": self.margin,
+            "blocks": self.blocks,
+            **extra,
+        }
 
 
 def is_rtl(text: str) -> bool:
@@ -191,8 +232,7 @@ def is_rtl(text: str) -> bool:
     return base_direction(text) == "R"
 
 
-def chart_figure(look: Look, width: float, height: float, left=0.0, right=0.0, bottom=0.0,
-                 top=0.0):
+def chart_figure(look: Look, width: float, height: float, left=0.0, right=0.0, bottom=0.0, top=0.0):
     """A Figure ``width`` × ``height`` inches with one Axes inset by the given inches."""
     fig = Figure(figsize=(width, height))
     ax = fig.add_axes(
@@ -207,10 +247,16 @@ def chart_rc(look: Look) -> dict:
 
     style = rc("print")
     if look.large:
-        for key in ("font.size", "axes.labelsize", "xtick.labelsize", "ytick.labelsize",
-                    "legend.fontsize"):
-            style[key] = LARGE_PRINT_MIN
-        style["axes.titlesize"] = 22
+        # 22 pt, so that even matplotlib's "small" (0.833 of it) is at least 18 pt
+        for key in (
+            "font.size",
+            "axes.labelsize",
+            "xtick.labelsize",
+            "ytick.labelsize",
+            "legend.fontsize",
+            "axes.titlesize",
+        ):
+            style[key] = 22
     return style
 
 
@@ -408,18 +454,44 @@ def connection_page(
         s.space(0.1)
         rows = int(table["subscale"].nunique())
         scale = LARGE_PRINT if look.large else 1.0
-        height = min(6.6, 0.45 * rows + 0.6) * scale + 0.8 * scale
+        style = chart_rc(look)
+        # room at the left for the longest theme name, at the size it is printed
+        label = max(text_width(n, style["ytick.labelsize"]) for n in names.values()) / 72
+        left = max(2.45, label + 0.3)
+        bottom = 0.95 * scale
+        plot = min(6.6, 0.45 * rows + 0.6) * scale
+        plot = min(plot, 6.0) if look.large else plot  # large print: it fits one page
+        height = plot + bottom + 0.1
         with chart_style("print"), _rc(look):
-            fig, ax = chart_figure(look, s.text_width, height, left=2.45 * scale,
-                                   right=0.15, bottom=0.95 * scale, top=0.1)
+            fig, ax = chart_figure(
+                look, s.text_width, height, left=left, right=0.15, bottom=bottom, top=0.1
+            )
             couple_themes(table, names, ax=ax, title="")
             # a legend entry only for marks that are drawn (no "after" entry without one)
             handles, labels = zip(
-                *[(h, lab) for h, lab in zip(*ax.get_legend_handles_labels())
-                  if len(h.get_offsets())]
+                *[
+                    (h, lab)
+                    for h, lab in zip(*ax.get_legend_handles_labels())
+                    if len(h.get_offsets())
+                ]
             )
-            ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.4, -0.45 / (
-                height - 1.05 * scale) * scale), ncol=2)
+            centre = (s.text_width / 2 - left) / (s.text_width - left - 0.15)
+            ax.legend(
+                handles,
+                labels,
+                loc="upper center",
+                bbox_to_anchor=(centre, -0.5 * scale / plot),
+                ncol=2 if not look.large else 1,
+            )
+            if look.large:
+                # the words above the chart say which mark is which: no legend, and the
+                # axis label on two lines, so the plot keeps its width at 22 pt
+                ax.get_legend().remove()
+                ax.set_xlabel("1 = not true for us\n5 = very true for us", loc="right")
+                fig.set_size_inches(s.text_width, height + 0.3)
+                fig.subplots_adjust(
+                    bottom=(bottom + 0.3) / (height + 0.3), top=1 - 0.1 / (height + 0.3)
+                )
             s.chart(fig, themes_alt(table, names))
     return s.page()
 
@@ -491,11 +563,27 @@ def closeness_page(
             )
             s.space(0.1)
             with chart_style("print"), _rc(look):
-                fig, ax = chart_figure(look, s.text_width - 0.6, 3.2 * scale, left=0.9 * scale,
-                                       right=0.2, bottom=1.15 * scale, top=0.35 * scale)
+                fig, ax = chart_figure(
+                    look,
+                    s.text_width - 0.6,
+                    3.2 * scale,
+                    left=0.9 * scale,
+                    right=0.2,
+                    bottom=1.15 * scale,
+                    top=0.35 * scale,
+                )
                 total_against_cutoff(table, instrument, ax=ax)
                 ax.set_title("", loc="left")
                 ax.set_xlim(instrument.total_min - 0.6, instrument.total_max + 0.6)
+                if look.large:
+                    # at 22 pt the legend and the band's name do not fit beside the
+                    # chart: the words above and the alt text say what they said
+                    if ax.get_legend() is not None:
+                        ax.get_legend().remove()
+                    for label in list(ax.texts):
+                        if label.get_text().startswith("Below"):
+                            label.remove()
+                    ax.set_xlabel(f"{instrument.name} total\n(higher is more satisfied)")
                 s.chart(fig, total_alt(table, instrument, cut), left=0.6)
     return s.page()
 
@@ -606,7 +694,9 @@ def _both_sorted(s: Sheet, comparison) -> None:
         for r in comparison.divergent.itertuples()
     ]
     _list(
-        s, divergent, 6,
+        s,
+        divergent,
+        6,
         "No value was very important to one of you and not important to the other.",
     )
     s.space(0.06)
@@ -688,9 +778,7 @@ def printable_note(text: str) -> tuple[str, list[str]]:
     missing = uncovered(text)
     if not missing:
         return text, []
-    out = "".join(
-        SUBSTITUTES[ch] if ch in missing and ch in SUBSTITUTES else ch for ch in text
-    )
+    out = "".join(SUBSTITUTES[ch] if ch in missing and ch in SUBSTITUTES else ch for ch in text)
     return out, uncovered(out)
 
 
@@ -766,15 +854,20 @@ def week_block(plan) -> dict:
     per_day: dict[int, list[str]] = {i: [] for i in range(7)}
     for number, planned in enumerate(plan, start=1):
         days = (
-            range(7) if planned.day == EVERY_DAY
-            else [WEEK.index(planned.day)] if planned.day in WEEK else []
+            range(7)
+            if planned.day == EVERY_DAY
+            else [WEEK.index(planned.day)]
+            if planned.day in WEEK
+            else []
         )
         for day in days:
             per_day[day].append(f"{number} · {planned.time}")
     return {
         "t": "week",
-        "days": [{"name": name[:3], "busy": bool(per_day[i]), "lines": per_day[i]}
-                 for i, name in enumerate(WEEK)],
+        "days": [
+            {"name": name[:3], "full": name, "busy": bool(per_day[i]), "lines": per_day[i]}
+            for i, name in enumerate(WEEK)
+        ],
         "height": 0.45 + 0.17 * max(1, max(len(v) for v in per_day.values())),
         "after": 0.15,
     }
@@ -792,16 +885,24 @@ def _rituals_part(s: Sheet, steps, content, ex) -> None:
         s.blocks.append(week_block(steps.plan))
         for number, (planned, label) in enumerate(zip(steps.plan, labels, strict=True), start=1):
             when = "every day" if planned.day == EVERY_DAY else f"on {planned.day}s"
-            s.text(f"{number}.  {label}: {when} at {planned.time}", size=12, weight="bold",
-                   after=0.02, hang=0.25)
+            s.text(
+                f"{number}.  {label}: {when} at {planned.time}",
+                size=12,
+                weight="bold",
+                after=0.02,
+                hang=0.25,
+            )
             description = (
                 "Your own idea, in your own words."
                 if planned.ritual == ex.OWN
                 else content.rituals.ritual(planned.ritual).description
             )
             s.text(description, indent=0.3, after=0.1)
-        s.text("If you miss a week, just pick it up again. No blame; it is still yours.",
-               colour=MUTED, after=0.1)
+        s.text(
+            "If you miss a week, just pick it up again. No blame; it is still yours.",
+            colour=MUTED,
+            after=0.1,
+        )
         return
     general = steps.ideas and steps.ideas[0].theme == ex.GENERAL
     s.text(
@@ -825,8 +926,9 @@ def _rituals_part(s: Sheet, steps, content, ex) -> None:
 
 def _calm_down_part(s: Sheet, steps, content, ex) -> None:
     calm = content.calm_down
-    s.heading("When things get heated: our calm-down plans", colour=GREEN, size=15, above=0.0,
-              below=0.08)
+    s.heading(
+        "When things get heated: our calm-down plans", colour=GREEN, size=15, above=0.0, below=0.08
+    )
     s.text(
         "A break is for settling, not for winning, and coming back is part of the "
         "promise. Respect each other's signal.",
@@ -836,8 +938,13 @@ def _calm_down_part(s: Sheet, steps, content, ex) -> None:
     for partner in PARTNERS:
         col = Sheet(s.look)
         plan = steps.calm_down.get(partner)
-        col.text(f"Partner {partner}", size=12.5, weight="bold",
-                 colour=PARTNER_COLOURS[partner], after=0.05)
+        col.text(
+            f"Partner {partner}",
+            size=12.5,
+            weight="bold",
+            colour=PARTNER_COLOURS[partner],
+            after=0.05,
+        )
         if plan is None:
             lines = [
                 "No calm-down plan was made today. You could make one at home while you "
@@ -871,4 +978,3 @@ class PackPage:
     module: str
     contents: str
     build: Callable[..., list[dict]]
-

@@ -61,6 +61,9 @@ FALLBACK_FAMILIES = (
     "Noto Sans Math",
     "Noto Color Emoji",
 )
+# Fonts whose glyphs are placeholders (a "last resort" box for every character) or
+# private-use variants: a character only they have still prints as a box.
+NOT_COVERING = ("Last Resort", "STIXNonUnicode")
 # The Debian packages that hold them (named in the facilitator's warning).
 FONT_PACKAGES = "fonts-noto-core, fonts-noto-cjk and fonts-noto-color-emoji"
 # Characters that never need a glyph (joiners, variation selectors, skin tones' modifiers
@@ -123,6 +126,8 @@ def _coverage() -> frozenset[int]:
     for info in _fonts().fonts():
         if info.path is None or (info.path, info.index) in seen:
             continue
+        if info.family.startswith(NOT_COVERING):
+            continue
         seen.add((info.path, info.index))
         try:
             covered.update(ft2font.FT2Font(info.path, face_index=info.index).get_charmap())
@@ -144,8 +149,8 @@ def uncovered(text: str) -> list[str]:
         if code in have or code in _INVISIBLE or ch in missing:
             continue
         category = unicodedata.category(ch)
-        if category.startswith(("Z", "C")) or 0x1F3FB <= code <= 0x1F3FF:
-            continue  # spaces, controls, skin-tone modifiers
+        if category.startswith("Z") or category in ("Cc", "Cf") or 0x1F3FB <= code <= 0x1F3FF:
+            continue  # spaces, controls, format marks, skin-tone modifiers
         missing.append(ch)
     return missing
 

@@ -33,6 +33,7 @@ class PacksWidget:
             description="Paper",
             style={"button_width": "110px"},
         )
+        self.large = w.Checkbox(value=False, description="Large print (18 pt and up)")
         self.export_button = common.button("Export take-home packs", "primary")
         self.export_button.on_click(lambda _b: self.export())
         self.bar = w.IntProgress(
@@ -50,7 +51,7 @@ class PacksWidget:
             [
                 common.text("Take-home packs", "wk-question"),
                 w.HBox(
-                    [self.paper, self.export_button],
+                    [self.paper, self.large, self.export_button],
                     layout=w.Layout(flex_flow="row wrap", align_items="center"),
                 ),
                 self.bar,
@@ -77,18 +78,21 @@ class PacksWidget:
                 paper=self.paper.value,
                 workers=self.workers,
                 progress=self._progress,
+                large=self.large.value,
             )
         except WorkshopKitError as exc:
             common.set_text(self.message, str(exc), "wk-error")
             return None
         finally:
             self.export_button.disabled = False
-        common.set_text(
-            self.message,
+        done = (
             f"Done: {len(self.result.packs)} take-home packs ({self.paper.value}) in "
-            f"{self.out_dir}, one folder per couple, and the room summary for you.",
-            "wk-ok",
+            f"{self.out_dir}, one folder per couple, and the room summary for you."
         )
+        if self.result.warnings:  # a note that could not be printed in full: say which
+            common.set_text(self.message, " ".join([done, *self.result.warnings]), "wk-error")
+        else:
+            common.set_text(self.message, done, "wk-ok")
         return self.result
 
     def _ipython_display_(self):

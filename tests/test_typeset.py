@@ -1,0 +1,105 @@
+"""Packs typeset with Typst: workers that cannot hang, every script, accessible PDFs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from pypdf import PdfReader
+
+from workshop_kit.errors import InputError
+from workshop_kit.export import packs, typeset
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def pdf_text(path) -> str:
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
+
+
+# -- workers ---------------------------------------------------------------------------
+def test_a_batch_after_an_in_process_compile_finishes(tmp_path):
+    # A process forked after its parent compiled with Typst waited forever for Typst's
+    # thread pool. The pack workers start with forkserver: run a whole batch on two
+    # workers right after a compile here, in a fresh interpreter, with a time limit.
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from workshop_kit.demo import build_demo
+        from workshop_kit.export.packs import build_all_packs, build_pack
+        out = Path({str(tmp_path)!r})
+        session = build_demo(out / "s.sqlite", couples=8, seed=3)
+        build_pack(session, session.couple_codes()[0], out / "first")  # compiles here
+        result = build_all_packs(session, out / "all", workers=2)
+        assert result.workers == 2 and len(result.packs) == 8
+        print("finished", len(result.packs))
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": ROOT}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=240, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "finished 8" in done.stdout
+
+
+def test_workers_never_fork():
+    assert packs._context().get_start_method() in ("forkserver", "spawn")
+
+
+# -- the template ----------------------------------------------------------------------
+def test_an_unknown_template_is_refused():
+    with pytest.raises(InputError, match="template must be one of"):
+        typeset.compile_pdf("../pack.typ", {})
+
+
+def test_bad_data_names_the_template():
+    with pytest.raises(InputError, match=r"pack\.typ could not be typeset"):
+        typeset.compile_pdf("pack.typ", {"pages": "not a list"})
+
+
+# -- accessible ------------------------------------------------------------------------
+def test_the_pdf_is_tagged_with_its_language_and_charts_have_alt_text(demo_session, tmp_path):
+    code = demo_session.couple_codes()[1]
+    pdf = packs.build_pack(demo_session, code, tmp_path)[0]
+    reader = PdfReader(pdf)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert str(root["/Lang"]).startswith("en")
+    assert root["/MarkInfo"]["/Marked"]
+    assert reader.metadata.title == f"Take-home pack, couple {code}"
+    doc = packs.couple_document(demo_session, code)
+    charts = [b for p in doc["pages"] for b in p.get("blocks", []) if b["t"] == "chart"]
+    assert len(charts) >= 2
+    for chart in charts:
+        assert len(chart["alt"]) > 40  # says what the chart shows, in words
+    # the alt text is in the structure tree, with the figures
+    raw = pdf.read_bytes()
+    assert b"/Alt" in raw and b"/Figure" in raw
+
+
+def _sizes(pdf) -> set[float]:
+    """Every type size used for words on every page (from the text layer)."""
+    sizes: set[float] = set()
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            sizes.add(round(abs(size * tm[0] * cm[0]), 1))
+
+    for page in PdfReader(pdf).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_large_print_sets_every_word_at_18_points_or_more(demo_session, tmp_path):
+    code = demo_session.couple_codes()[2]
+    pdf = packs.build_pack(demo_session, code, tmp_path, large=True)[0]
+    assert pdf.name == f"{code}-{packs.LARGE_SUFFIX}"
+    sizes = _sizes(pdf)
+    assert sizes and min(sizes) >= 18.0, sorted(sizes)
+    normal = packs.build_pack(demo_session, code, tmp_path / "normal")[0]
+    assert min(_sizes(normal)) < 18.0  # the usual pack is not large print by accident
+    assert len(PdfReader(pdf).pages) > len(PdfReader(normal).pages)
