@@ -166,6 +166,7 @@ class _SheetCheck:
         self.notes: list[str] = []
         self.one = {role: header.by_role(role)[0] for role in header.roles if header.by_role(role)}
         self.watch = [_ColumnWatch(c) for c in header.columns if c.role in ("blank", "unknown")]
+        self.extra: list[Column] = []
         times = {c.key: c for c in header.by_role("metadata")}
         self.time_col = next((times[k] for k in ROW_TIME_COLUMNS if k in times), None)
         self.sheet_phase = phase_of_name(sheet.name)
@@ -195,7 +196,16 @@ class _SheetCheck:
     def check(self, cells: list[str], number: int) -> None:
         where = f"{self.where_sheet}row {number}"
         width = len(self.header.columns)
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
+        if self.sheet.name is not None:
+            # A workbook has no separators to miss: cells right of the header are a column
+            # whose header cell is empty (often a merged cell).
+            for index in range(width + len(self.extra), len(cells)):
+                if cells[index].strip():
+                    while width + len(self.extra) <= index:
+                        blank = Column(width + len(self.extra), "", "blank")
+                        self.extra.append(blank)
+                        self.watch.append(_ColumnWatch(blank))
+        elif len(cells) > width and any(c.strip() for c in cells[width:]):
             self.problems.add(
                 f"{where}: has {len(cells)} cells but the header row has {width} "
                 "columns; is a separator missing from the header or a value quoted wrongly?"
