@@ -188,15 +188,15 @@ def gone_error(path: Path | str) -> StoreGone:
     )
 
 
-def explain(exc: BaseException, path: Path | str, doing: str = "save to") -> StoreError:
+def explain(exc: BaseException, path: Path | str | None, doing: str = "save to") -> StoreError:
     """The kit's own error for an SQLite (or OS) error met while using the file ``path``.
 
     Parameters
     ----------
     exc : BaseException
         The error raised by :mod:`sqlite3` (or an ``OSError``).
-    path : Path or str
-        The session file.
+    path : Path or str or None
+        The session file (None when not known: the file is then not looked at).
     doing : str
         What was being done, for the generic message ("save to", "read", ...).
 
@@ -208,7 +208,8 @@ def explain(exc: BaseException, path: Path | str, doing: str = "save to") -> Sto
     """
     if isinstance(exc, StoreError):
         return exc
-    path = Path(path)
+    path = Path(path) if path is not None else Path("the session file")
+    known = path.name != "the session file"
     code = _error_code(exc)
     words = str(exc).lower()
     if isinstance(exc, FileNotFoundError):
@@ -223,9 +224,9 @@ def explain(exc: BaseException, path: Path | str, doing: str = "save to") -> Sto
         return full_error(path)
     if code == _READONLY_CODE or "readonly database" in words or "read-only" in words:
         return read_only_error(path)
-    if not path.exists():
+    if known and not path.exists():
         return gone_error(path)
-    if _cannot_write_here(path):
+    if known and _cannot_write_here(path):
         return read_only_error(path)
     return StoreError(f"could not {doing} the session file {str(path)!r}: {exc}")
 

@@ -113,9 +113,10 @@ class RoundRunner:
             description="Prompts",
             layout=w.Layout(width="520px"),
         )
-        self.kind_picker.observe(
+        common.on_change(
+            self.kind_picker,
             lambda change: self.choose_kind(None if change["new"] == "all" else change["new"]),
-            names="value",
+            self,
         )
         self.heading = w.HTML()
         self.prompt_html = w.HTML(layout=w.Layout(width="100%"))
@@ -126,10 +127,10 @@ class RoundRunner:
             "+30 s", "info", width="140px", tooltip="Give this round 30 more seconds"
         )
         self.next_button = common.button("Next prompt ▶", "primary", width="240px")
-        self.start_button.on_click(lambda _b: self.start())
-        self.pause_button.on_click(lambda _b: self.pause())
-        self.add_button.on_click(lambda _b: self.add_time())
-        self.next_button.on_click(lambda _b: self.next())
+        common.on_click(self.start_button, lambda: self.start(), self)
+        common.on_click(self.pause_button, lambda: self.pause(), self)
+        common.on_click(self.add_button, lambda: self.add_time(), self)
+        common.on_click(self.next_button, lambda: self.next(), self)
         self.sound = w.Checkbox(value=False, description="Chime when the time is up", indent=False)
         self.audio = w.Audio(
             format="wav", autoplay=True, loop=False, controls=False, layout=w.Layout(display="none")
@@ -308,7 +309,7 @@ class NoteWriter:
         self.partner: str | None = None
         self.code_picker, self.partner_picker = _who_pickers(session)
         self.open_button = common.button("Open my notes", "primary", width="240px")
-        self.open_button.on_click(lambda _b: self._open_clicked())
+        common.on_click(self.open_button, lambda: self._open_clicked(), self)
         self.who_message = common.text("")
         self.who_screen = w.VBox(
             [
@@ -335,11 +336,11 @@ class NoteWriter:
             value=False, description="Share this note with my partner", indent=False
         )
         self.save_button = common.button("Save note", "success", width="220px")
-        self.save_button.on_click(lambda _b: self.save())
+        common.on_click(self.save_button, lambda: self.save(), self)
         self.message = common.text("")
         self.notes_box = w.VBox()
         self.done_button = common.button("Done: hide my notes", width="300px")
-        self.done_button.on_click(lambda _b: self.close())
+        common.on_click(self.done_button, lambda: self.close(), self)
         self.writer_screen = w.VBox(
             [
                 self.heading,
@@ -456,11 +457,11 @@ class NoteWriter:
                 tooltip="Share with my partner (it goes on your card)",
                 layout=w.Layout(min_height="52px", width="300px"),
             )
-            toggle.observe(
-                lambda change, nid=note.id: self.set_shared(nid, change["new"]), names="value"
+            common.on_change(
+                toggle, lambda change, nid=note.id: self.set_shared(nid, change["new"]), self
             )
             remove = common.button("Remove", width="140px")
-            remove.on_click(lambda _b, nid=note.id: self.delete(nid))
+            common.on_click(remove, lambda nid=note.id: self.delete(nid), self)
             preview = note.text if len(note.text) <= 160 else note.text[:157] + "..."
             rows.append(
                 w.HBox(
@@ -487,9 +488,9 @@ class WordsEntry:
             for i in range(rules.max)
         ]
         self.save_button = common.button("Save my words", "success", width="240px")
-        self.save_button.on_click(lambda _b: self.save())
-        self.code_picker.observe(lambda _c: self._load(), names="value")
-        self.partner_picker.observe(lambda _c: self._load(), names="value")
+        common.on_click(self.save_button, lambda: self.save(), self)
+        common.on_change(self.code_picker, lambda _c: self._load(), self)
+        common.on_change(self.partner_picker, lambda _c: self._load(), self)
         self.message = common.text("")
         self.view = common.root(
             [
@@ -558,9 +559,9 @@ class RoomWordsView:
         self.style_picker = w.ToggleButtons(
             options=[("Cloud", "cloud"), ("Bars", "bars")], value=style
         )
-        self.style_picker.observe(lambda _c: self.refresh(), names="value")
+        common.on_change(self.style_picker, lambda _c: self.refresh(), self, "caption")
         self.refresh_button = common.button("↻ Refresh", "info", width="200px")
-        self.refresh_button.on_click(lambda _b: self.refresh())
+        common.on_click(self.refresh_button, lambda: self.refresh(), self, "caption")
         self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="1280px"))
         self.caption = common.text("")
         self.view = common.root(

@@ -66,7 +66,7 @@ class CardSortWidget:
         self.code_picker = common.code_picker(session, layout=_flex("200px"))
         self.partner_picker = common.partner_picker()
         self.start_button = common.button("Start", "primary", width="200px")
-        self.start_button.on_click(lambda _b: self._start_clicked())
+        common.on_click(self.start_button, lambda: self._start_clicked(), self)
         self.message = common.text("")
         self.who_screen = common.who_screen(
             "Shared values: sort the cards",
@@ -89,7 +89,7 @@ class CardSortWidget:
             button = common.button(PILE_LABELS[pile], BUTTON_STYLES[pile])
             button.layout = _flex("200px")
             button.layout.min_height = "64px"
-            button.on_click(lambda _b, pile=pile: self.sort_card(pile))
+            common.on_click(button, lambda pile=pile: self.sort_card(pile), self, "feedback")
             self.pile_buttons[pile] = button
         self.key_box = w.Text(
             value="",
@@ -97,7 +97,7 @@ class CardSortWidget:
             continuous_update=False,
             layout=_flex("260px"),
         )
-        self.key_box.observe(self._key_typed, names="value")
+        common.on_change(self.key_box, self._key_typed, self)
         self.feedback = common.text("")
         self.card_box = w.VBox(
             [
@@ -120,7 +120,7 @@ class CardSortWidget:
         for pile in PILES:
             back = common.button("↩ Move back", tooltip="Put the chosen card back to sort again")
             back.layout = w.Layout(width="100%", min_height="52px")
-            back.on_click(lambda _b, pile=pile: self.move_back(pile))
+            common.on_click(back, lambda pile=pile: self.move_back(pile), self, "feedback")
             self.move_back_buttons[pile] = back
             column = w.VBox(
                 [self.pile_heads[pile], self.pile_lists[pile], back], layout=_flex("220px")
@@ -134,11 +134,11 @@ class CardSortWidget:
         self.rank_choices = w.HBox([], layout=w.Layout(flex_flow="row wrap"))
         self.ranking = w.HTML("")
         self.undo_button = common.button("↩ Undo last", tooltip="Take the last card off your top 5")
-        self.undo_button.on_click(lambda _b: self.undo_top5())
+        common.on_click(self.undo_button, lambda: self.undo_top5(), self, "feedback")
         self.rank_box = w.VBox([self.rank_help, self.rank_choices, self.ranking, self.undo_button])
         self.done_text = common.text("", "wk-ok")
         self.next_button = common.button("I am done: next person", "primary")
-        self.next_button.on_click(lambda _b: self.reset())
+        common.on_click(self.next_button, lambda: self.reset(), self)
         self.sort_screen = w.VBox(
             [
                 self.progress,
@@ -335,7 +335,7 @@ class CardSortWidget:
                     continue
                 button = common.button(deck.name(value_id))
                 button.layout.margin = "0 8px 8px 0"
-                button.on_click(lambda _b, v=value_id: self.add_to_top5(v))
+                common.on_click(button, lambda v=value_id: self.add_to_top5(v), self, "feedback")
                 choices.append(button)
         self.rank_choices.children = choices
         self.ranking.value = (
@@ -442,8 +442,8 @@ class CoupleValuesView:
             description="Show here (for the couple only: blank the projector first)",
         )
         self.output = w.HTML("")
-        self.picker.observe(lambda _c: self.refresh(), names="value")
-        self.show.observe(lambda _c: self.refresh(), names="value")
+        common.on_change(self.picker, lambda _c: self.refresh(), self, "output")
+        common.on_change(self.show, lambda _c: self.refresh(), self, "output")
         self.view = common.root(
             [
                 common.text("Compare your sorts", "wk-question"),

@@ -14,7 +14,7 @@ from functools import lru_cache
 import ipywidgets as w
 
 from ..checkin_flow import Step, checkin_steps, resume_index
-from ..errors import WorkshopKitError
+from ..errors import StoreError, WorkshopKitError
 from ..session import PARTNERS, PHASES, Session
 from . import common
 from .choices import AnswerButtons
@@ -60,6 +60,7 @@ class CheckinWidget:
         self.couple_code: str | None = None
         self.partner: str | None = None
         self.index = 0
+        self.pending: tuple[int, object] | None = None  # (step, answer) not saved yet
         # step keys answered in this sitting: only these show their answer again
         self.sitting: set[tuple[str, str]] = set()
 
@@ -67,7 +68,7 @@ class CheckinWidget:
         self.code_picker = common.code_picker(session)
         self.partner_picker = common.partner_picker()
         self.start_button = common.button("Start", "primary", width="200px")
-        self.start_button.on_click(lambda _b: self._start_clicked())
+        common.on_click(self.start_button, lambda: self._start_clicked(), self)
         self.message = common.text("")
         self.who_screen = common.who_screen(
             f"Connection check-in ({phase})",
@@ -90,15 +91,15 @@ class CheckinWidget:
         self.question = common.text("", "wk-question")
         self.help = common.text("", "wk-help")
         self.picture = w.Image(format="png", layout=w.Layout(max_width="100%", width="100%"))
-        self.choice = AnswerButtons(self.answer)
+        self.choice = AnswerButtons(self.answer, self, "help")
         self.back_button = common.button("◀ Back")
         self.skip_button = common.button(
             "Skip this one", tooltip="Skipped is fine: it is not counted as a low answer"
         )
         self.next_button = common.button("Next ▶", "info")
-        self.back_button.on_click(lambda _b: self.go(self.index - 1))
-        self.skip_button.on_click(lambda _b: self.skip())
-        self.next_button.on_click(lambda _b: self.go(self.index + 1))
+        common.on_click(self.back_button, lambda: self.go(self.index - 1), self, "help")
+        common.on_click(self.skip_button, lambda: self.skip(), self, "help")
+        common.on_click(self.next_button, self.next, self, "help")
         self.question_screen = w.VBox(
             [
                 self.progress,
@@ -117,7 +118,7 @@ class CheckinWidget:
         # done
         self.done_text = common.text("", "wk-ok")
         self.again_button = common.button("Next person", "primary", width="240px")
-        self.again_button.on_click(lambda _b: self.reset())
+        common.on_click(self.again_button, lambda: self.reset(), self)
         self.done_screen = w.VBox([self.done_text, self.again_button])
 
         self.view = common.root([self.who_screen])
@@ -156,6 +157,7 @@ class CheckinWidget:
 
     def go(self, index: int) -> None:
         """Show step ``index`` (or the thank-you screen past the last)."""
+        self.pending = None
         self.index = max(0, min(index, len(self.steps)))
         if self.index == len(self.steps):
             self._show_done()
@@ -230,10 +232,29 @@ class CheckinWidget:
                     value,
                     source="widget",
                 )
+        except StoreError as exc:
+            # the file could not take it (busy, full, read-only, gone): say so, keep the
+            # answer, and let a click on it again, or on Next, try again
+            self.pending = (self.index, value)
+            common.set_text(self.help, common.plain_words(exc), "wk-error")
+            return
         except WorkshopKitError as exc:
             common.set_text(self.help, f"Not saved: {exc}", "wk-error")
             return
+        self.pending = None
         self.sitting.add(step.key)
+        self.go(self.index + 1)
+
+    def next(self) -> None:
+        """Move on; an answer clicked here that could not be saved is saved first.
+
+        A person who clicked an answer and then "Next" believes they answered: when that
+        click met a busy or missing file, Next tries to save it again and moves on only
+        once it is saved.
+        """
+        if self.pending is not None and self.pending[0] == self.index:
+            self.answer(self.pending[1])
+            return
         self.go(self.index + 1)
 
     def skip(self) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import one_of
+from . import common
 
 CHOSEN = "wk-chosen"
 
@@ -40,8 +41,10 @@ class AnswerButtons:
     [True]
     """
 
-    def __init__(self, on_choose: Callable[[Any], None]):
+    def __init__(self, on_choose: Callable[[Any], None], owner: Any = None, where: str = "message"):
         self._on_choose = on_choose
+        # a failed click is shown in ``owner.<where>`` (see widgets.common.guarded)
+        self._owner, self._where = (owner if owner is not None else self), where
         self._pool: list[w.Button] = []
         self.options: list[tuple[str, Any]] = []
         self.value: Any = None
@@ -67,7 +70,7 @@ class AnswerButtons:
         while len(self._pool) < len(self.options):
             index = len(self._pool)
             button = w.Button(layout=w.Layout(min_height="52px", flex="1 1 0", min_width="0"))
-            button.on_click(lambda _b, i=index: self._clicked(i))
+            common.on_click(button, lambda i=index: self._clicked(i), self._owner, self._where)
             self._pool.append(button)
         for (label, option), button in zip(self.options, self._pool, strict=False):
             chosen = value is not None and _same(option, value)

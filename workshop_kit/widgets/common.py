@@ -6,9 +6,19 @@ Widgets get CSS classes (``wk-*``) defined once in :data:`KIT_CSS`; every view p
 
 from __future__ import annotations
 
+import functools
 import html
+import logging
+import sqlite3
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as w
+
+from ..errors import WorkshopKitError
+from ..store import click_wait, explain
+
+log = logging.getLogger("workshop_kit.widgets")
 
 KIT_CSS = """
 <style>
@@ -123,3 +133,88 @@ def clear_pickers(session, code: w.Dropdown, partner: w.ToggleButtons) -> None:
     code.options = [CHOOSE, *session.couple_codes()]
     code.value = CHOOSE
     partner.value = None
+
+
+# -- every callback: a short wait for a busy file, and no error left unseen -------------
+SOMETHING_WRONG = (
+    "Something went wrong here, so this may not have been saved. Please try again; if it "
+    "happens again, tell the facilitator."
+)
+
+
+def plain_words(exc: BaseException) -> str:
+    """What to tell the person at the laptop about ``exc``, as one plain sentence.
+
+    >>> from workshop_kit.errors import StoreBusy
+    >>> plain_words(StoreBusy("the session file is busy, so this was not saved."))
+    'The session file is busy, so this was not saved.'
+    >>> plain_words(KeyError("x")).startswith("Something went wrong here")
+    True
+    """
+    if isinstance(exc, sqlite3.Error):
+        exc = explain(exc, None)
+    elif isinstance(exc, OSError) and exc.errno in (28, 30, 122):  # full, read-only, quota
+        exc = explain(exc, getattr(exc, "filename", None))
+    if isinstance(exc, WorkshopKitError):
+        words = str(exc).strip() or SOMETHING_WRONG
+        return words[0].upper() + words[1:]
+    return f"{SOMETHING_WRONG} ({type(exc).__name__}: {exc})"
+
+
+def report(owner: Any, where: str, exc: BaseException) -> None:
+    """Show ``exc`` in plain words in ``owner.<where>`` (an HTML widget) and log it."""
+    log.warning(
+        "a widget callback of %s failed: %s",
+        type(owner).__name__,
+        exc,
+        exc_info=not isinstance(exc, WorkshopKitError),
+    )
+    target = getattr(owner, where, None)
+    if isinstance(target, w.HTML):
+        set_text(target, plain_words(exc), "wk-error")
+
+
+def guarded(handler: Callable[..., Any], owner: Any, where: str = "message") -> Callable:
+    """``handler`` made safe for a widget callback, on whichever thread it runs.
+
+    The call waits at most ``store.CLICK_WAIT_MS`` for a busy session file
+    (:func:`workshop_kit.store.click_wait`), and any exception is shown in plain words in
+    ``owner.<where>`` (looked up when it happens) and logged, never lost in a kernel log.
+
+    Parameters
+    ----------
+    handler : callable
+        The callback; called with the arguments the widget passes.
+    owner : object
+        The view whose HTML widget shows the error.
+    where : str
+        The attribute of ``owner`` holding that HTML widget ("message" by default).
+    """
+
+    @functools.wraps(handler)
+    def run(*args, **kwargs):
+        try:
+            with click_wait():
+                return handler(*args, **kwargs)
+        except Exception as exc:  # every error is shown, none escapes unseen
+            report(owner, where, exc)
+            return None
+
+    return run
+
+
+def on_click(button: w.Button, handler: Callable[[], Any], owner: Any, where: str = "message"):
+    """Call ``handler()`` on each click, guarded (see :func:`guarded`)."""
+    safe = guarded(handler, owner, where)
+    button.on_click(lambda _button: safe())
+
+
+def on_change(
+    widget: w.Widget,
+    handler: Callable[[dict], Any],
+    owner: Any,
+    where: str = "message",
+    names: str = "value",
+):
+    """Call ``handler(change)`` when ``widget.<names>`` changes, guarded (see :func:`guarded`)."""
+    widget.observe(guarded(handler, owner, where), names=names)

@@ -134,7 +134,7 @@ class RoomDashboard:
             icon="eye-slash",
             layout=w.Layout(min_height="52px", width="auto"),
         )
-        self.private_toggle.observe(lambda _c: self._toggle_private(), names="value")
+        common.on_change(self.private_toggle, lambda _c: self._toggle_private(), self, "status")
         self.private_body = w.HTML("")
         self.private = w.VBox(
             [common.text(PRIVATE_TITLE, "wk-error"), self.private_body],

@@ -68,15 +68,15 @@ class EntryWidget:
         self.phase = w.Dropdown(options=list(PHASES), value=phase, layout=w.Layout(width="180px"))
         self.who_message = common.text("")
         for box in (self.code, self.partner):
-            box.observe(lambda _c: self._who_changed(), names="value")
-        self.phase.observe(lambda _c: self._phase_changed(), names="value")
+            common.on_change(box, lambda _c: self._who_changed(), self)
+        common.on_change(self.phase, lambda _c: self._phase_changed(), self)
 
         self.row = w.Text(
             placeholder=f"{len(self.fields)} answers, e.g. 4435-2...",
             layout=w.Layout(width="100%"),
         )
         self.row.add_class("wk-entry-row")
-        self.row.observe(lambda _c: self._row_changed(), names="value")
+        common.on_change(self.row, lambda _c: self._row_changed(), self)
         self.boxes = []
         for field in self.fields:
             box = w.Text(
@@ -85,11 +85,11 @@ class EntryWidget:
                 layout=w.Layout(width="112px"),
             )
             box.add_class("wk-entry-field")
-            box.observe(lambda _c: self._box_changed(), names="value")
+            common.on_change(box, lambda _c: self._box_changed(), self)
             self.boxes.append(box)
         self.problems = common.text("")
         self.save_button = common.button("Save this form", "primary", width="260px")
-        self.save_button.on_click(lambda _b: self.save())
+        common.on_click(self.save_button, lambda: self.save(), self)
         self.message = common.text("")
         # Shown when the form would replace answers already saved (on the laptop, say):
         # nothing is replaced until the facilitator says so.
@@ -113,7 +113,7 @@ class EntryWidget:
         self.missing_title = common.text("", "wk-question")
         self.missing_list = common.text("")
         self.refresh_button = common.button("Refresh the list")
-        self.refresh_button.on_click(lambda _b: self.refresh_missing())
+        common.on_click(self.refresh_button, lambda: self.refresh_missing(), self)
 
         legend = " · ".join(
             f"{'answer' if a == b else 'answers'} {a if a == b else f'{a}-{b}'}: {allowed}"
@@ -405,7 +405,7 @@ class ImportBox:
             layout=w.Layout(width="460px"),  # room for its longest choice at 24 px
         )
         self.button = common.button("Import this file", "primary", width="260px")
-        self.button.on_click(lambda _b: self.run())
+        common.on_click(self.button, lambda: self.run(), self)
         self.message = w.HTML("")
         self.view = common.root(
             [

@@ -94,7 +94,7 @@ class ListeningRoundWidget:
             value=self.round.round_length,
             layout=w.Layout(width="260px"),
         )
-        self.length_picker.observe(lambda _c: self.new_round(), names="value")
+        common.on_change(self.length_picker, lambda _c: self.new_round(), self)
         self.speaker_label = w.HTML()
         self.listener_label = w.HTML()
         self.step_label = w.HTML()
@@ -107,11 +107,11 @@ class ListeningRoundWidget:
         self.switch_button = common.button("⇄ Switch turns", "primary", width="260px")
         self.topic_button = common.button("New topic", width="200px")
         self.finish_button = common.button("Finish round", width="220px")
-        self.start_button.on_click(lambda _b: self.start_pause())
-        self.next_button.on_click(lambda _b: self.next_step())
-        self.switch_button.on_click(lambda _b: self.switch_turn())
-        self.topic_button.on_click(lambda _b: self.new_topic())
-        self.finish_button.on_click(lambda _b: self.finish())
+        common.on_click(self.start_button, lambda: self.start_pause(), self)
+        common.on_click(self.next_button, lambda: self.next_step(), self)
+        common.on_click(self.switch_button, lambda: self.switch_turn(), self)
+        common.on_click(self.topic_button, lambda: self.new_topic(), self)
+        common.on_click(self.finish_button, lambda: self.finish(), self)
         self.rounds_label = common.text("", "wk-progress")
         self.view = common.root(
             [
@@ -305,7 +305,7 @@ class RitualsPlanWidget:
             (self.content.own.name, ex.OWN),
         ]
         self.code_picker = _code_picker(session, couple_code)
-        self.code_picker.observe(lambda _c: self.load(), names="value")
+        common.on_change(self.code_picker, lambda _c: self.load(), self)
         self.rows = []
         for _ in range(PLAN_ROWS):
             ritual = w.Dropdown(options=options, value="", layout=w.Layout(width="420px"))
@@ -316,13 +316,13 @@ class RitualsPlanWidget:
                 layout=w.Layout(width="220px"),
             )
             at = w.Text(placeholder="19:30", layout=w.Layout(width="140px"))
-            ritual.observe(
-                lambda _c, own=own, ritual=ritual: self._show_own(ritual, own), names="value"
+            common.on_change(
+                ritual, lambda _c, own=own, ritual=ritual: self._show_own(ritual, own), self
             )
             self._show_own(ritual, own)
             self.rows.append((ritual, own, day, at))
         self.save_button = common.button("Save plan", "primary", width="220px")
-        self.save_button.on_click(lambda _b: self.save())
+        common.on_click(self.save_button, lambda: self.save(), self)
         self.message = common.text("")
         cards = "".join(
             f'<div style="margin:6px 0"><b>{html.escape(r.name)}</b>: '
@@ -431,8 +431,8 @@ class CalmDownPlanWidget:
             options=[(f"Partner {p}", p) for p in PARTNERS],
             value=partner if partner in PARTNERS else None,
         )
-        self.code_picker.observe(lambda _c: self.load(), names="value")
-        self.partner_picker.observe(lambda _c: self.load(), names="value")
+        common.on_change(self.code_picker, lambda _c: self.load(), self)
+        common.on_change(self.partner_picker, lambda _c: self.load(), self)
         self.signal = w.Dropdown(
             options=[("— choose —", ""), *((c.text, c.id) for c in self.content.signals)],
             value="",
@@ -451,10 +451,10 @@ class CalmDownPlanWidget:
             placeholder="My own way to come back", layout=w.Layout(width="100%")
         )
         for picker, own in ((self.signal, self.signal_text), (self.come_back, self.come_back_text)):
-            picker.observe(lambda _c, p=picker, o=own: self._show_own(p, o), names="value")
+            common.on_change(picker, lambda _c, p=picker, o=own: self._show_own(p, o), self)
             self._show_own(picker, own)
         self.save_button = common.button("Save plan", "primary", width="220px")
-        self.save_button.on_click(lambda _b: self.save())
+        common.on_click(self.save_button, lambda: self.save(), self)
         self.message = common.text("")
         self.view = common.root(
             [
@@ -576,7 +576,7 @@ class PlansMadeView:
         self.session = session
         self.text = common.text("", "wk-progress")
         self.refresh_button = common.button("Refresh")
-        self.refresh_button.on_click(lambda _b: self.refresh())
+        common.on_click(self.refresh_button, lambda: self.refresh(), self, "text")
         for widget in follow if isinstance(follow, Sequence) else (follow,):
             widget.on_saved.append(self.refresh)
         self.view = common.root([_row([self.text, self.refresh_button])])

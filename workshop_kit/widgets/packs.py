@@ -35,7 +35,7 @@ class PacksWidget:
         )
         self.large = w.Checkbox(value=False, description="Large print (18 pt and up)")
         self.export_button = common.button("Export take-home packs", "primary")
-        self.export_button.on_click(lambda _b: self.export())
+        common.on_click(self.export_button, lambda: self.export(), self)
         self.bar = w.IntProgress(
             value=0,
             min=0,

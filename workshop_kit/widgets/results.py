@@ -78,13 +78,13 @@ class CoupleChartsWidget:
         self.out_dir = Path(out_dir) if out_dir else session_exports_folder(session)
         self.picker = w.Dropdown(options=session.couple_codes(), layout=w.Layout(width="240px"))
         self.save_button = common.button("Save this couple's charts", "primary")
-        self.save_button.on_click(lambda _b: self.save())
+        common.on_click(self.save_button, lambda: self.save(), self)
         self.preview = w.Checkbox(
             value=False,
             description="Preview here (facilitator only: blank the projector first)",
             indent=False,
         )
-        self.preview.observe(lambda _c: self._refresh_preview(), names="value")
+        common.on_change(self.preview, lambda _c: self._refresh_preview(), self)
         self.preview_box = w.Output()
         self.message = common.text("")
         self.written: list[Path] = []

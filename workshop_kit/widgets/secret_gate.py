@@ -84,8 +84,8 @@ class SecretGate:
         self.repeat = _password("the same secret again")
         self.ok_button = common.button("Go on", "primary", width="200px")
         self.back_button = common.button("◀ Not me", width="200px")
-        self.ok_button.on_click(lambda _b: self.submit())
-        self.back_button.on_click(lambda _b: self.cancel())
+        common.on_click(self.ok_button, lambda: self.submit(), self)
+        common.on_click(self.back_button, lambda: self.cancel(), self)
         self.message = common.text("")
         self.repeat_row = w.HBox(
             [_label("Again"), self.repeat],

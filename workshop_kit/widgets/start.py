@@ -69,10 +69,10 @@ class StartWidget:
         self.date = w.DatePicker(value=Date.today())
         self.couples = w.BoundedIntText(value=12, min=1, max=200, layout=w.Layout(width="160px"))
         self.create_button = common.button("Create session", "primary", width="260px")
-        self.create_button.on_click(lambda _b: self.create())
+        common.on_click(self.create_button, lambda: self.create(), self)
         self.existing = w.Dropdown(options=self._existing(), layout=w.Layout(width="100%"))
         self.open_button = common.button("Open session", width="260px")
-        self.open_button.on_click(lambda _b: self.open())
+        common.on_click(self.open_button, lambda: self.open(), self)
         self.message = common.text("")
         self.codes = w.HTML()
         self.resources = w.Textarea(
@@ -80,7 +80,7 @@ class StartWidget:
             layout=w.Layout(width="100%", height="160px"),
         )
         self.save_resources_button = common.button("Save support list", width="260px")
-        self.save_resources_button.on_click(lambda _b: self.save_resources())
+        common.on_click(self.save_resources_button, lambda: self.save_resources(), self)
         self.resources_message = common.text("")
         self.resources_box = w.VBox(
             [

@@ -49,7 +49,7 @@ class PaperSortEntry:
             layout=w.Layout(width="100%", height="120px"),
         )
         self.save_button = common.button("Save this sheet", "primary", width="260px")
-        self.save_button.on_click(lambda _b: self.save())
+        common.on_click(self.save_button, lambda: self.save(), self)
         self.message = common.text("")
         self.view = common.root(
             [
