@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "forms",
     "present",
     "purge",
+    "backup",
     "outcomes",
     "phones",
 ]
