@@ -96,9 +96,9 @@ class EntryWidget:
         self.pending: tuple | None = None
         self.confirm_text = common.text("")
         self.replace_button = common.button("Replace them with this form", "danger")
-        self.replace_button.on_click(lambda _b: self.save(confirmed=True))
+        common.on_click(self.replace_button, lambda: self.save(confirmed=True), self)
         self.keep_button = common.button("Keep what is saved")
-        self.keep_button.on_click(lambda _b: self.keep_saved())
+        common.on_click(self.keep_button, lambda: self.keep_saved(), self)
         self.confirm_box = w.VBox(
             [
                 self.confirm_text,
