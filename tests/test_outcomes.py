@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from workshop_kit.cli import main
 from workshop_kit.content import load_checkin
@@ -35,44 +37,72 @@ def tiny() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=ANSWER_COLUMNS)
 
 
+def with_ios_norm(sd: float):
+    """The shipped content with a published SD for the closeness circles (a norm)."""
+    ios = CONTENT.instrument("ios")
+    rel = dataclasses.replace(ios.reliability, sd=sd, sd_source="a worked example")
+    inst = tuple(
+        dataclasses.replace(i, reliability=rel) if i.id == "ios" else i for i in CONTENT.instruments
+    )
+    return dataclasses.replace(CONTENT, instruments=inst)
+
+
 def test_known_answers_on_a_tiny_pool(tiny):
     # k = 1 shows every figure (the computation is checked here; suppression below)
     report = outcome_report(tiny, CONTENT, k=1)
     assert list(report.columns) == REPORT_COLUMNS
     report = report.set_index("session_id")
     s1 = report.loc["S1"]
-    # changes 2, 0, 3, 1: mean 1.5, SD sqrt(5/3); interval 1.5 ± 1.96·SD/2
-    assert s1["n"] == 4
+    # changes 2, 0, 3, 1 of four people of four couples: mean 1.5, SD sqrt(5/3);
+    # interval 1.5 ± t(3)·SD/2, t(0.975; 3) = 3.182 (scipy gives the same, below)
+    assert s1["n"] == 4 and s1["couples"] == 4
     assert s1["mean_before"] == pytest.approx(3.5) and s1["mean_after"] == pytest.approx(5.0)
-    half = 1.96 * math.sqrt(5 / 3) / 2
+    half = 3.182446 * math.sqrt(5 / 3) / 2
     assert (s1["ci_low"], s1["ci_high"]) == pytest.approx((1.5 - half, 1.5 + half))
-    # S_diff = SD_before·√2·√(1 − .83) with SD_before = sqrt(5/3): 0.7528; changes of
-    # 2 and 3 are reliable (RCI 2.66 and 3.99), 0 and 1 are not (0 and 1.33)
-    assert (s1["improved"], s1["no_change"], s1["worsened"]) == (2, 2, 0)
-    s2 = report.loc["S2"]  # SD_before √2: S_diff 0.8246; a change of 4 is reliable, 0 not
-    assert s2["n"] == 2 and (s2["improved"], s2["no_change"], s2["worsened"]) == (1, 1, 0)
+    expected = stats.ttest_1samp([2, 0, 3, 1], 0).confidence_interval()
+    assert (s1["ci_low"], s1["ci_high"]) == pytest.approx(tuple(expected))
+    # Hedges' g_z: d = 1.5/sqrt(5/3) = 1.162, J = 1 - 3/11
+    assert s1["g_z"] == pytest.approx((1 - 3 / 11) * 1.5 / math.sqrt(5 / 3))
+    # the SD is this room's, from 4 people (fewer than 10): reliable change not estimable
+    assert (s1["improved"], s1["no_change"], s1["worsened"], s1["not_estimable"]) == (0, 0, 0, 4)
+    s2 = report.loc["S2"]  # two people: the interval is withheld
+    assert s2["n"] == 2 and np.isnan(s2["ci_low"]) and np.isnan(s2["ci_high"])
     overall = report.loc[ALL_SESSIONS]
     assert overall["scope"] == "overall" and overall["n"] == 6
     assert overall["mean_change"] == pytest.approx(10 / 6)
     assert overall["mean_before"] == pytest.approx(20 / 6)
-    assert (overall["improved"], overall["no_change"], overall["worsened"]) == (3, 3, 0)  # 2+1
+    counts = ["improved", "no_change", "worsened", "not_estimable"]
+    assert overall[counts].sum() == overall["n"]
+
+
+def test_a_published_norm_classifies_everyone_against_one_threshold(tiny):
+    # SD 1.0 published, r = .83: S_diff = √2·√0.17 = 0.5831, threshold 1.96·0.5831 = 1.143
+    report = outcome_report(tiny, with_ios_norm(1.0), k=1).set_index("session_id")
+    s1 = report.loc["S1"]  # changes 2, 0, 3, 1: 2 and 3 reliable
+    assert (s1["improved"], s1["no_change"], s1["worsened"], s1["not_estimable"]) == (2, 2, 0, 0)
+    s2 = report.loc["S2"]  # changes 0 and 4
+    assert (s2["improved"], s2["no_change"]) == (1, 1)
+    overall = report.loc[ALL_SESSIONS]
+    assert (overall["improved"], overall["no_change"], overall["not_estimable"]) == (3, 3, 0)
+    # every participant here is a couple of one: not estimable as a couple
+    assert overall["couples"] == 6 and overall["couples_not_estimable"] == 6
 
 
 def test_the_k_rule_blanks_small_sessions_and_small_counts(tiny):
-    report = outcome_report(tiny, CONTENT, k=3).set_index("session_id")
+    report = outcome_report(tiny, with_ios_norm(1.0), k=3).set_index("session_id")
     s2 = report.loc["S2"]  # two people: only n is shown
     assert s2["suppressed"] and s2["n"] == 2
-    assert all(np.isnan(s2[c]) for c in ("mean_before", "mean_change", "improved"))
+    assert all(np.isnan(s2[c]) for c in ("mean_before", "mean_change", "improved", "g_z"))
     # S1 is withheld too (complementary suppression): the overall minus S1 would be S2
     s1 = report.loc["S1"]
     assert s1["suppressed"] and s1["n"] == 4 and np.isnan(s1["mean_change"])
-    overall = report.loc[ALL_SESSIONS]  # 3, 3, 0: all shown; 6 people, interval shown
+    overall = report.loc[ALL_SESSIONS]  # 3, 3, 0, 0: all shown; 6 people, interval shown
     assert (overall["improved"], overall["no_change"], overall["worsened"]) == (3, 3, 0)
     assert not np.isnan(overall["ci_low"])
 
 
 def test_small_counts_are_blanked_with_a_complement(tiny):
-    report = outcome_report(tiny, CONTENT, k=2).set_index("session_id")
+    report = outcome_report(tiny, with_ios_norm(1.0), k=2).set_index("session_id")
     s1, s2 = report.loc["S1"], report.loc["S2"]
     # S2's counts of 1 are blanked; then S1's as well (overall 3 − S1's 2 = S2's 1)
     assert np.isnan(s2["improved"]) and np.isnan(s2["no_change"])

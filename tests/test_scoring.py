@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
 
 from workshop_kit import scoring
 from workshop_kit.content import load_checkin
@@ -91,10 +95,100 @@ def test_reliable_change_index_follows_jacobson_and_truax():
     assert out["rci"].iloc[0] == pytest.approx(8 / s_diff)
 
 
-def test_reliable_change_without_reliability_gives_no_category():
-    changes = pd.DataFrame({"before": [2.0], "after": [4.0], "change": [2.0]})
-    out = scoring.reliable_change(changes, sd=float("nan"), reliability=0.8)
-    assert out["category"].tolist() == [None]
+def test_reliable_change_without_usable_inputs_is_not_estimable_never_a_number():
+    changes = pd.DataFrame({"before": [2.0, 3.0], "after": [4.0, float("nan")]})
+    changes["change"] = changes["after"] - changes["before"]
+    # the issue's examples: alpha -2.18 and -3.0 (3 couples), alpha 1 or SD 0 (hard times)
+    for sd, r, n in [
+        (float("nan"), 0.8, None),
+        (0.39, -2.18, 24),
+        (0.26, -3.0, 24),
+        (0.5, 0.0, 24),
+        (0.5, 1.0, 24),
+        (0.0, 0.73, 24),
+        (0.6, 0.8, 6),
+    ]:
+        out = scoring.reliable_change(changes, sd=sd, reliability=r, n=n)
+        assert out["category"].tolist() == ["not estimable", None], (sd, r, n)
+        assert out["rci"].isna().all()
+        assert scoring.reliability_problem(r, sd, n) is not None
+    assert scoring.reliability_problem(0.8, 0.6, 10) is None  # 10 people is enough
+
+
+def test_counts_always_add_up_to_n_with_a_not_estimable_group(demo_session):
+    from workshop_kit.results import checkin_results, room_change
+
+    change = room_change(checkin_results(demo_session), k=1)
+    people = change[["improved", "no_change", "worsened", "not_estimable"]].sum(axis=1)
+    assert (people == change["n"]).all()
+    couples = change[
+        ["both_improved", "one_improved", "neither_improved", "couples_not_estimable"]
+    ].sum(axis=1)
+    assert (couples == change["couples"]).all()
+
+
+def test_the_t_interval_of_the_issue_example_and_scipy_agree():
+    # demo --couples 3 --seed 1, communication: changes 2/3, 2/3 (one couple) and 0
+    changes = [2 / 3, 2 / 3, 0.0]
+    out = scoring.grouped_interval(changes, [0, 0, 0], 1)
+    assert (out["ci_low"][0], out["ci_high"][0]) == pytest.approx((-0.512, 1.401), abs=5e-4)
+    want = stats.ttest_1samp(changes, 0).confidence_interval(0.95)
+    assert (out["ci_low"][0], out["ci_high"][0]) == pytest.approx(tuple(want))
+    # the couple as the unit: 2 couples, fewer than 3: withheld
+    paired = scoring.grouped_interval(changes, [0, 0, 0], 1, clusters=[0, 0, 1])
+    assert np.isnan(paired["ci_low"][0]) and paired["units"][0] == 2
+
+
+def test_cluster_robust_interval_by_hand_and_singletons_equal_plain_t():
+    values = np.array([1.0, 2.0, 2.0, 4.0, 0.0, 3.0])
+    clusters = np.array([0, 0, 1, 1, 2, 2])
+    out = scoring.grouped_interval(values, np.zeros(6, int), 1, clusters)
+    # by hand: mean 2; residual sums per couple -1, 2, -1; V = 3/2 · 6 / 36 = 0.25
+    assert out["se"][0] == pytest.approx(0.5)
+    half = stats.t.ppf(0.975, 2) * 0.5
+    assert (out["ci_low"][0], out["ci_high"][0]) == pytest.approx((2 - half, 2 + half))
+    single = scoring.grouped_interval(values, np.zeros(6, int), 1, np.arange(6))
+    plain = stats.ttest_1samp(values, 0).confidence_interval()
+    assert (single["ci_low"][0], single["ci_high"][0]) == pytest.approx(tuple(plain))
+
+
+def test_intervals_are_clipped_to_the_scale():
+    out = scoring.grouped_interval([4.0, 5.0, 5.0], [0, 0, 0], 1, bounds=(1, 5))
+    assert out["ci_high"][0] == 5.0 and out["ci_low"][0] >= 1
+
+
+def test_hedges_g_z_with_its_correction_by_hand():
+    changes = np.array([1.0, 2.0, 3.0, 4.0])
+    out = scoring.grouped_interval(changes, np.zeros(4, int), 1)
+    es = scoring.effect_size(out["mean"], out["sd"], out["n"], out["se"], out["units"])
+    d = 2.5 / changes.std(ddof=1)
+    j = 1 - 3 / (4 * 3 - 1)
+    half = stats.t.ppf(0.975, 3) * math.sqrt(1 / 4 + d**2 / 6)
+    assert es["g_z"][0] == pytest.approx(j * d)
+    assert (es["g_low"][0], es["g_high"][0]) == pytest.approx((j * (d - half), j * (d + half)))
+    # SD 0: no effect size, never a number
+    flat = scoring.effect_size([0.5], [0.0], [5], [0.0], [5])
+    assert np.isnan(flat["g_z"][0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.floats(-4, 4), st.sampled_from([0, 1, 2, 3, -9])), min_size=1, max_size=30
+    ),
+    st.floats(0.01, 2.0),
+)
+def test_people_and_couple_counts_add_up(rows, s_diff):
+    change = np.array([c if code != -9 else np.nan for c, code in rows])
+    couple = np.arange(len(rows)) // 2
+    category = scoring.classify_change(change, s_diff)
+    out = scoring.summarise_changes(
+        np.zeros(len(rows)), change, category, np.zeros(len(rows), int), 1, couple
+    )
+    people = sum(out[c][0] for c in scoring.SUMMARY_COUNTS)
+    assert people == out["n"][0] == np.sum(~np.isnan(change))
+    couples = sum(out[c][0] for c in scoring.COUPLE_COUNTS)
+    assert couples == out["couples"][0]
 
 
 def test_partner_agreement_counts_items_both_answer_positively_with_reversals():

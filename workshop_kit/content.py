@@ -108,9 +108,21 @@ class Subscale:
 
 @dataclass(frozen=True)
 class Reliability:
+    """Where reliable change takes its reliability (and, from a published norm, its SD).
+
+    ``kind`` says which reliability it is: "internal consistency" (Cronbach's alpha, the
+    error of one sitting: what a room can estimate, and what ``published_alpha`` gives)
+    or "test-retest" (a published correlation between two sittings). ``sd`` with
+    ``sd_source`` is a published norm's spread of scores; without it the room's "before"
+    spread is used, and only when enough people answered.
+    """
+
     method: str  # "sample", "published_r" or "published_alpha"
     source: str
     r: float | None = None
+    kind: str = "internal consistency"
+    sd: float | None = None
+    sd_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -225,7 +237,27 @@ def _instrument(entry: dict, scales: dict, where_file: str) -> Instrument:
         r = require(rel, "r", float, rw, default=None)
         if method != "sample" and (r is None or not 0 < r < 1):
             raise ContentError(f"{rw}: field 'r' must be a number between 0 and 1; not {r!r}")
-        reliability = Reliability(method=method, source=require(rel, "source", str, rw), r=r)
+        default_kind = "test-retest" if method == "published_r" else "internal consistency"
+        kind_of = require(rel, "kind", str, rw, default=default_kind)
+        if kind_of not in ("internal consistency", "test-retest"):
+            raise ContentError(
+                f"{rw}: field 'kind' must be one of ['internal consistency', 'test-retest']; "
+                f"not {kind_of!r}"
+            )
+        sd = require(rel, "sd", float, rw, default=None)
+        if sd is not None and not sd > 0:
+            raise ContentError(f"{rw}: field 'sd' must be a number above 0; not {sd!r}")
+        sd_source = require(rel, "sd_source", str, rw, default="")
+        if sd is not None and not sd_source.strip():
+            raise ContentError(f"{rw}: a published 'sd' needs its 'sd_source' (where it is from)")
+        reliability = Reliability(
+            method=method,
+            source=require(rel, "source", str, rw),
+            r=r,
+            kind=kind_of,
+            sd=sd,
+            sd_source=sd_source,
+        )
     common = dict(
         id=inst_id,
         name=require(entry, "name", str, where),

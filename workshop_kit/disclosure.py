@@ -401,8 +401,45 @@ def save_ledger(store, view: str, ledger: ReleaseLedger) -> None:
 
 # -- tables of before/after change ---------------------------------------------------------
 CHANGE_MEANS = ("mean_before", "mean_after", "mean_change")
-CHANGE_SPREAD = ("ci_low", "ci_high")
-CHANGE_COUNTS = ("improved", "no_change", "worsened")
+# the interval, and the effect size (mean change / SD: with the mean it gives the SD)
+CHANGE_SPREAD = ("ci_low", "ci_high", "g_z", "g_low", "g_high")
+CHANGE_COUNTS = ("improved", "no_change", "worsened", "not_estimable")
+COUPLE_COUNTS = ("both_improved", "one_improved", "neither_improved", "couples_not_estimable")
+
+
+def _lines(frame: pd.DataFrame) -> list[tuple[list[str], str]]:
+    """The lines of counts a table has, each with the column of its shown total."""
+    lines = [([c for c in CHANGE_COUNTS if c in frame.columns], "n")]
+    if "couples" in frame.columns:
+        lines.append(([c for c in COUPLE_COUNTS if c in frame.columns], "couples"))
+    return [(cols, total) for cols, total in lines if cols]
+
+
+def _figures(frame: pd.DataFrame) -> tuple[list[str], list[str], list[str]]:
+    """The table's means, spread and count columns (those it has)."""
+    spread = [c for c in CHANGE_SPREAD if c in frame.columns]
+    counts = [c for cols, _total in _lines(frame) for c in cols]
+    return list(CHANGE_MEANS), spread, counts
+
+
+def _protect_row_lines(out: pd.DataFrame, i, k: int, full: pd.DataFrame | None = None) -> bool:
+    """Protect each line of counts of row ``i`` in place; True when a cell was newly hidden.
+
+    Each line's cells, with its total minus their sum as one more cell never shown, go
+    through :func:`protect_line`. ``full`` holds the unblanked counts (default: ``out``).
+    """
+    moved = False
+    for cols, total in _lines(out):
+        counts = out.loc[i, cols].to_numpy(float)
+        source = (full if full is not None else out).loc[i, cols].to_numpy(float)
+        source = np.nan_to_num(source)
+        cells = [*source, max(float(out.loc[i, total]) - source.sum(), 0.0)]
+        hide = protect_line(cells, k, hidden=[*np.isnan(counts), True])
+        newly = np.asarray(hide[: len(cols)], bool) & ~np.isnan(counts)
+        if newly.any():
+            out.loc[i, [c for c, h in zip(cols, newly) if h]] = np.nan
+            moved = True
+    return moved
 
 
 def publish_change_rows(table: pd.DataFrame, k: int) -> pd.DataFrame:
@@ -421,11 +458,11 @@ def publish_change_rows(table: pd.DataFrame, k: int) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        The same rows; ``n`` is always shown. Under ``k`` people every figure is blank and
-        ``suppressed`` is True; under ``2k`` the interval is blank
-        (:func:`dispersion_allowed`); the three counts, with the people not classified
-        (``n`` minus their sum) as a fourth cell never shown, are protected as one line
-        (:func:`protect_line`).
+        The same rows; ``n`` (and ``couples``) always shown. Under ``k`` people every
+        figure is blank and ``suppressed`` is True; under ``2k`` the interval and the
+        effect size are blank (:func:`dispersion_allowed`); the people counts (with
+        ``n`` minus their sum as one more cell never shown) are protected as one line
+        (:func:`protect_line`), and so are the couple counts against ``couples``.
 
     Examples
     --------
@@ -441,18 +478,15 @@ def publish_change_rows(table: pd.DataFrame, k: int) -> pd.DataFrame:
     """
     k = check_k(k)
     out = table.copy()
-    for column in (*CHANGE_MEANS, *CHANGE_SPREAD, *CHANGE_COUNTS):
+    means, spread, counts = _figures(out)
+    for column in (*means, *spread, *counts):
         out[column] = out[column].astype(float)
     n = out["n"].to_numpy(float)
     hidden = n < k
-    out.loc[hidden, [*CHANGE_MEANS, *CHANGE_SPREAD, *CHANGE_COUNTS]] = np.nan
-    out.loc[~hidden & (n < dispersion_min_n(k)), list(CHANGE_SPREAD)] = np.nan
-    counts = out[list(CHANGE_COUNTS)].to_numpy(float)
-    for i in np.flatnonzero(~hidden):
-        cells = [*counts[i], max(n[i] - np.nansum(counts[i]), 0.0)]
-        hide = protect_line(cells, k, hidden=[*np.isnan(counts[i]), True])
-        counts[i, :3] = np.where(hide[:3], np.nan, counts[i])
-    out[list(CHANGE_COUNTS)] = counts
+    out.loc[hidden, [*means, *spread, *counts]] = np.nan
+    out.loc[~hidden & (n < dispersion_min_n(k)), spread] = np.nan
+    for i in out.index[~hidden]:
+        _protect_row_lines(out, i, k)
     out["suppressed"] = hidden
     return out
 
@@ -496,6 +530,8 @@ def publish_pooled(report: pd.DataFrame, k: int, pooled: str, by: Sequence[str])
     """
     k = check_k(k)
     out = publish_change_rows(report, k)
+    means, spread, count_columns = _figures(out)
+    figures = [*means, *spread, *count_columns]
     groups = out[out["scope"] != pooled]
     for _key, members in groups.groupby(list(by), sort=False, dropna=False):
         top = out.index[(out["scope"] == pooled) & _same(out, members.iloc[0], by)]
@@ -506,21 +542,21 @@ def publish_pooled(report: pd.DataFrame, k: int, pooled: str, by: Sequence[str])
         if not line_total_safe(n.tolist(), hide_rows, k):
             pooled_ok = False
         hidden_rows = rows[np.asarray(hide_rows, bool)]
-        out.loc[hidden_rows, [*CHANGE_MEANS, *CHANGE_SPREAD, *CHANGE_COUNTS]] = np.nan
+        out.loc[hidden_rows, figures] = np.nan
         out.loc[hidden_rows, "suppressed"] = True
         if not pooled_ok:
-            out.loc[top, [*CHANGE_MEANS, *CHANGE_SPREAD, *CHANGE_COUNTS]] = np.nan
+            out.loc[top, figures] = np.nan
             out.loc[top, "suppressed"] = True
             continue
         # intervals: the groups without one must together hold no one or at least 2k
         no_spread = out.loc[rows, "ci_low"].isna().to_numpy()
         spread_hide = protect_line(n.tolist(), dispersion_min_n(k), hidden=no_spread)
-        out.loc[rows[np.asarray(spread_hide, bool)], list(CHANGE_SPREAD)] = np.nan
+        out.loc[rows[np.asarray(spread_hide, bool)], spread] = np.nan
         if not line_total_safe(n.tolist(), spread_hide, dispersion_min_n(k)):
-            out.loc[top, list(CHANGE_SPREAD)] = np.nan
+            out.loc[top, spread] = np.nan
         for _round in range(len(rows) + 3):  # count lines down the groups, then across
             moved = False
-            for column in CHANGE_COUNTS:
+            for column in count_columns:
                 cells = out.loc[rows, column].to_numpy(float)
                 full = report.loc[rows, column].to_numpy(float)
                 shown_top = out.loc[top, column].notna().all()
@@ -535,16 +571,7 @@ def publish_pooled(report: pd.DataFrame, k: int, pooled: str, by: Sequence[str])
                     out.loc[rows[newly], column] = np.nan
                     moved = True
             for i in [*rows, *top]:
-                if out.loc[i, "suppressed"]:
-                    continue
-                counts = out.loc[i, list(CHANGE_COUNTS)].to_numpy(float)
-                full = report.loc[i, list(CHANGE_COUNTS)].to_numpy(float)
-                full = np.nan_to_num(full)
-                cells = [*full, max(out.loc[i, "n"] - full.sum(), 0.0)]
-                hide = protect_line(cells, k, hidden=[*np.isnan(counts), True])
-                newly = np.asarray(hide[:3], bool) & ~np.isnan(counts)
-                if newly.any():
-                    out.loc[i, [c for c, h in zip(CHANGE_COUNTS, newly) if h]] = np.nan
+                if not out.loc[i, "suppressed"] and _protect_row_lines(out, i, k, report):
                     moved = True
             if not moved:
                 break

@@ -16,7 +16,7 @@ import math
 
 import pandas as pd
 
-from . import scoring, tally
+from . import results, scoring, tally
 from .disclosure import ReleaseLedger
 from .session import PHASES, Session
 
@@ -94,7 +94,12 @@ class LiveRoom:
         """
         if self._means is None:
             self._means = tally.room_means(
-                self.theme_scores(), ["subscale", "phase"], "score", self.session.k
+                self.theme_scores(),
+                ["subscale", "phase"],
+                "score",
+                self.session.k,
+                cluster="couple_code",
+                bounds=results.THEME_BOUNDS,
             )
         return self._means.copy()
 

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import scoring
 from .content import CheckinContent
 from .disclosure import publish_pooled
 from .errors import InputError
-from .scoring import Z_95
 from .tally import check_k
 
 ANSWER_COLUMNS = ("session_id", "couple_code", "partner", "phase", "instrument", "item_id", "value")
@@ -37,15 +37,7 @@ REPORT_COLUMNS = [
     "measure",
     "subscale",
     "subscale_name",
-    "n",
-    "mean_before",
-    "mean_after",
-    "mean_change",
-    "ci_low",
-    "ci_high",
-    "improved",
-    "no_change",
-    "worsened",
+    *scoring.CHANGE_COLUMNS,
     "suppressed",
 ]
 ALL_SESSIONS = "all sessions"
@@ -61,6 +53,9 @@ class _Measure:
     name: str
     reliability: float | None  # published; None: Cronbach's alpha of the session
     kind: str  # "theme", "picture" or "total"
+    norm_sd: float | None = None  # a published norm's SD; None: the room's "before" SD
+    lo: float = float("nan")  # lowest and highest possible score
+    hi: float = float("nan")
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -114,15 +109,23 @@ def _measures(content: CheckinContent, instruments_present: set[str]) -> list[_M
     checkin = content.instrument(CHECKIN_ID)
     rel = checkin.reliability
     published = rel.r if rel is not None and rel.method != "sample" else None
+    norm_sd = rel.sd if rel is not None else None
     for sub in checkin.subscales:
-        out.append(_Measure(CHECKIN_ID, sub.id, sub.name, published, "theme"))
+        lo = min(i.min for i in sub.items)
+        hi = max(i.max for i in sub.items)
+        out.append(_Measure(CHECKIN_ID, sub.id, sub.name, published, "theme", norm_sd, lo, hi))
     for inst in content.instruments:
         r = inst.reliability.r if inst.reliability is not None else None
         r = float("nan") if r is None else r
+        sd = inst.reliability.sd if inst.reliability is not None else None
         if inst.kind == "picture" and inst.id == "ios":
-            out.append(_Measure(inst.id, inst.id, inst.name, r, "picture"))
+            out.append(_Measure(inst.id, inst.id, inst.name, r, "picture", sd, inst.min, inst.max))
         elif inst.kind == "items" and inst.scoring == "sum" and inst.id in instruments_present:
-            out.append(_Measure(inst.id, inst.id, inst.name, r, "total"))
+            out.append(
+                _Measure(
+                    inst.id, inst.id, inst.name, r, "total", sd, inst.total_min, inst.total_max
+                )
+            )
     return out
 
 
@@ -191,6 +194,7 @@ def outcome_report(answers: pd.DataFrame, content: CheckinContent, k: int = 3) -
     participant, keys = pd.factorize(participant_key)
     n_people = len(keys)
     session_of = (np.asarray(keys) // 2 // n_couples).astype(np.int64)
+    couple_of, _ = pd.factorize(np.asarray(keys) // 2)  # the couple: the unit of intervals
     n_sessions = len(sessions)
 
     present = {str(instruments[c]) for c in np.unique(inst_codes) if c >= 0}
@@ -199,6 +203,9 @@ def outcome_report(answers: pd.DataFrame, content: CheckinContent, k: int = 3) -
     before_score = np.full((n_people, n_measures), np.nan)
     after_score = np.full((n_people, n_measures), np.nan)
     reliability = np.full((n_sessions, n_measures), np.nan)
+    n_alpha = np.full((n_sessions, n_measures), np.inf)  # inf: a published r, no minimum
+    pooled_r = np.full(n_measures, np.nan)  # over all sessions: the overall rows' reference
+    pooled_n_alpha = np.full(n_measures, np.inf)
 
     # Item instruments: subscale scores, numbered globally over (instrument, subscale).
     scored_instruments = [content.instrument(CHECKIN_ID)] + [
@@ -211,21 +218,21 @@ def outcome_report(answers: pd.DataFrame, content: CheckinContent, k: int = 3) -
     # item), item number; the last row and column stand for a missing code (-1).
     shape = (len(instruments) + 1, len(item_ids) + 1)
     sub_table = np.full(shape, -1, np.int64)
-    mirror_table = np.full(shape, np.nan)
     item_table = np.zeros(shape, np.int64)
     for s_index, (inst, sub) in enumerate(subscales):
         for i, item in enumerate(sub.items):
             if inst.id in inst_index and item.id in item_index:
                 at = (inst_index[inst.id], item_index[item.id])
                 sub_table[at] = s_index
-                mirror_table[at] = float(item.min + item.max) if item.reversed else np.nan
                 item_table[at] = i
     rows = np.flatnonzero(sub_table[inst_codes, item_codes] >= 0)
     sub_of = sub_table[inst_codes[rows], item_codes[rows]]
-    mirror = mirror_table[inst_codes[rows], item_codes[rows]]
     item_pos = item_table[inst_codes[rows], item_codes[rows]]
+    # mirrored as everywhere else (scoring.mirror_values), looked up once per distinct item
+    mirrors = scoring.item_mirrors(scored_instruments)
+    mirror = np.append(scoring.mirror_of(pd.Series(item_ids), mirrors), np.nan)
     raw = value[rows]
-    scored = np.where(np.isnan(mirror), raw, mirror - raw)
+    scored = scoring.mirror_values(None, raw, mirrors, mirror=mirror[item_codes[rows]])
     answered = ~np.isnan(scored)
     n_subs = len(subscales)
     cell = (participant[rows] * 2 + after[rows]) * n_subs + sub_of
@@ -258,22 +265,15 @@ def outcome_report(answers: pd.DataFrame, content: CheckinContent, k: int = 3) -
             before_score[:, m_index] = sub_scores[:, 0, s_index]
             after_score[:, m_index] = sub_scores[:, 1, s_index]
             if m.reliability is None:
-                reliability[:, m_index] = _alpha(
-                    subscales[s_index][1],
-                    s_index,
-                    rows,
-                    sub_of,
-                    item_pos,
-                    scored,
-                    participant,
-                    after,
-                    n_answered,
-                    total,
-                    session_of,
-                    n_sessions,
+                args = (subscales[s_index][1], s_index, rows, sub_of, item_pos, scored)
+                args += (participant, after, n_answered, total)
+                reliability[:, m_index], n_alpha[:, m_index] = _alpha(*args, session_of, n_sessions)
+                pooled_r[m_index], pooled_n_alpha[m_index] = (
+                    x[0] for x in _alpha(*args, np.zeros_like(session_of), 1)
                 )
             else:
                 reliability[:, m_index] = m.reliability
+                pooled_r[m_index] = m.reliability
         elif m.kind == "total":
             mine = [i for i, (inst, _s) in enumerate(subscales) if inst.id == m.measure]
             for phase in (0, 1):
@@ -284,6 +284,7 @@ def outcome_report(answers: pd.DataFrame, content: CheckinContent, k: int = 3) -
                 target = before_score if phase == 0 else after_score
                 target[:, m_index] = np.where(ok, summed, np.nan)
             reliability[:, m_index] = m.reliability
+            pooled_r[m_index] = m.reliability
         else:  # the picture scale: its value is the score
             picture = (inst_codes == inst_index.get(m.measure, -2)) & ~np.isnan(value)
             for phase in (0, 1):
@@ -292,7 +293,11 @@ def outcome_report(answers: pd.DataFrame, content: CheckinContent, k: int = 3) -
                 target = before_score if phase == 0 else after_score
                 target[:, m_index] = np.where(n > 0, mean, np.nan)
             reliability[:, m_index] = m.reliability
-    return _report(measures, before_score, after_score, reliability, session_of, sessions, k)
+            pooled_r[m_index] = m.reliability
+    alphas = (reliability, n_alpha, pooled_r, pooled_n_alpha)
+    people = (session_of, couple_of.astype(np.int64))
+    report = _report(measures, before_score, after_score, alphas, people, sessions, k)
+    return report
 
 
 def _alpha(
@@ -328,83 +333,81 @@ def _alpha(
     alpha[(n_complete < 3) | (total_var == 0) | np.isnan(total_var)] = np.nan
     if n_items < 2:
         alpha[:] = np.nan
-    return alpha
+    return alpha, n_complete
 
 
-def _report(measures, before, after, reliability, session_of, sessions, k):
+def _report(measures, before, after, alphas, people, sessions, k):
+    reliability, n_alpha, pooled_r, pooled_n_alpha = alphas
+    session_of, couple = people
     n_people, n_measures = before.shape
     n_sessions = len(sessions)
-    # SD of each session's "before" scores (all who have one), per measure.
+    norm_sd = np.array([np.nan if m.norm_sd is None else m.norm_sd for m in measures])
+    # Reliable change: a published norm where there is one; otherwise each session's own
+    # estimate (as its results give it) for the session rows, and the estimate from all
+    # sessions' "before" answers for the overall rows: one threshold for everyone pooled.
+    zeros = np.zeros(n_people, np.int64)
     sd = np.full((n_sessions, n_measures), np.nan)
+    n_sd = np.zeros((n_sessions, n_measures))
+    pooled_sd = np.full(n_measures, np.nan)
+    pooled_n_sd = np.zeros(n_measures)
     for m_index in range(n_measures):
-        _n, _mean, sd[:, m_index] = _group_mean_sd(before[:, m_index], session_of, n_sessions)
+        n_sd[:, m_index], _mean, sd[:, m_index] = _group_mean_sd(
+            before[:, m_index], session_of, n_sessions
+        )
+        n_one, _mean, sd_one = _group_mean_sd(before[:, m_index], zeros, 1)
+        pooled_sd[m_index], pooled_n_sd[m_index] = sd_one[0], n_one[0]
+    has_norm = ~np.isnan(norm_sd)
+    sd = np.where(has_norm, norm_sd, sd)
+    n_sd = np.where(has_norm, np.inf, n_sd)
+    pooled_sd = np.where(has_norm, norm_sd, pooled_sd)
+    pooled_n_sd = np.where(has_norm, np.inf, pooled_n_sd)
+    s_diff = scoring.usable_s_diff(sd, reliability, np.minimum(n_alpha, n_sd))
+    pooled_s_diff = scoring.usable_s_diff(
+        pooled_sd, pooled_r, np.minimum(pooled_n_alpha, pooled_n_sd)
+    )
     change = after - before
-    with np.errstate(invalid="ignore"):
-        s_diff = sd * math.sqrt(2) * np.sqrt(1 - reliability)
-    s_diff[(sd == 0) | np.isnan(s_diff) | (s_diff == 0)] = np.nan
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rci = change / s_diff[session_of]
-    improved = rci > Z_95
-    worsened = rci < -Z_95
-    steady = ~np.isnan(rci) & ~improved & ~worsened
 
-    paired = ~np.isnan(change)
     frames = []
-    for scope, groups, n_groups, labels in (
-        ("overall", np.zeros(n_people, np.int64), 1, np.array([ALL_SESSIONS], object)),
-        ("session", session_of, n_sessions, sessions),
+    for scope, groups, n_groups, labels, threshold in (
+        ("overall", zeros, 1, np.array([ALL_SESSIONS], object), pooled_s_diff[None, :]),
+        ("session", session_of, n_sessions, sessions, s_diff),
     ):
+        category = scoring.classify_change(change, threshold[groups])
         for m_index, m in enumerate(measures):
-            ok = paired[:, m_index]
-            g = groups[ok]
-            n, mean_change, sd_change = _group_mean_sd(change[ok, m_index], g, n_groups)
-            _nb, mean_before, _ = _group_mean_sd(before[ok, m_index], g, n_groups)
-            _na, mean_after, _ = _group_mean_sd(after[ok, m_index], g, n_groups)
-            counts = {
-                name: np.bincount(g, weights=flag[ok, m_index], minlength=n_groups)
-                for name, flag in (
-                    ("improved", improved),
-                    ("no_change", steady),
-                    ("worsened", worsened),
-                )
-            }
-            half = Z_95 * sd_change / np.sqrt(n)
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "scope": scope,
-                        "session_id": labels,
-                        "measure": m.measure,
-                        "subscale": m.subscale,
-                        "subscale_name": m.name,
-                        "n": n.astype(np.int64),
-                        "mean_before": mean_before,
-                        "mean_after": mean_after,
-                        "mean_change": mean_change,
-                        "ci_low": mean_change - half,
-                        "ci_high": mean_change + half,
-                        **counts,
-                        "order": m_index,
-                        "group": np.arange(n_groups),
-                    }
-                )
+            span = m.hi - m.lo
+            out = scoring.summarise_changes(
+                before[:, m_index],
+                after[:, m_index],
+                category[:, m_index],
+                groups,
+                n_groups,
+                couple,
+                bounds=(-span, span) if not np.isnan(span) else None,
             )
+            frame = pd.DataFrame(
+                {
+                    "scope": scope,
+                    "session_id": labels,
+                    "measure": m.measure,
+                    "subscale": m.subscale,
+                    "subscale_name": m.name,
+                    **out,
+                    "order": m_index,
+                    "group": np.arange(n_groups),
+                }
+            )
+            frames.append(frame)
     report = pd.concat(frames, ignore_index=True)
     report = report[report["n"] > 0]
+    for name in ("n", "couples", *scoring.SUMMARY_COUNTS, *scoring.COUPLE_COUNTS):
+        report[name] = report[name].astype(np.int64)
     report = report.sort_values(["scope", "group", "order"], key=_scope_first, kind="stable")
-    return _suppress(report.drop(columns=["order", "group"]).reset_index(drop=True), k)
+    report = report.drop(columns=["order", "group"]).reset_index(drop=True)
+    # what may be published: each row as room_change publishes it, then the sessions of
+    # each measure protected against the overall row
+    report = publish_pooled(report, k, pooled="overall", by=["measure", "subscale"])
+    return report[REPORT_COLUMNS]
 
 
 def _scope_first(column: pd.Series) -> pd.Series:
     return column.map({"overall": 0, "session": 1}) if column.name == "scope" else column
-
-
-def _suppress(report: pd.DataFrame, k: int) -> pd.DataFrame:
-    """What may be published: :func:`workshop_kit.disclosure.publish_pooled`.
-
-    Each row as :func:`workshop_kit.results.room_change` publishes it, then the sessions
-    of each measure are protected against the overall row (a session hidden alone would
-    be the overall minus the others).
-    """
-    out = publish_pooled(report, k, pooled="overall", by=["measure", "subscale"])
-    return out[REPORT_COLUMNS]

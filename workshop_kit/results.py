@@ -8,7 +8,7 @@ facilitator's private panel only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -36,6 +36,7 @@ class CheckinResults:
     )  # measure, couple_code, partner, subscale, before, after, change, rci, ...
     agreement: pd.DataFrame  # couple_code, phase, subscale, agreement, n_items
     subscale_names: dict[str, str]
+    bounds: dict = field(default_factory=dict)  # (measure, subscale) -> (lowest, highest)
 
     def scores_for(self, measure: str) -> pd.DataFrame:
         """Scores of one measure in the common shape (``subscale``, ``score``)."""
@@ -90,6 +91,7 @@ def checkin_results(session: Session) -> CheckinResults:
         changes=pd.concat(change_frames, ignore_index=True),
         agreement=scoring.partner_agreement(answers, checkin),
         subscale_names=names,
+        bounds=score_bounds(content),
     )
 
 
@@ -97,17 +99,20 @@ def _single_reliability(instrument, scores: pd.DataFrame, subscale: str) -> pd.D
     rel = instrument.reliability
     before = scores[scores["phase"] == "before"]["score"].dropna()
     sd = float(before.std(ddof=1)) if len(before) > 1 else float("nan")
-    n = len(before)
-    warning = f"only {n} participants: the SD is a rough estimate" if n < 10 else None
     if rel is None or rel.r is None:
-        return pd.DataFrame(
-            [(subscale, float("nan"), sd, n, "no reliability defined", "no reliable change")],
-            columns=["subscale", "reliability", "sd", "n", "source", "warning"],
-        ).assign(measure=instrument.id)
-    return pd.DataFrame(
-        [(subscale, rel.r, sd, n, " ".join(rel.source.split()), warning)],
-        columns=["subscale", "reliability", "sd", "n", "source", "warning"],
-    ).assign(measure=instrument.id)
+        row = (
+            subscale,
+            float("nan"),
+            sd,
+            len(before),
+            "",
+            "no reliability defined",
+            False,
+            "reliable change not estimable: no reliability defined",
+        )
+    else:
+        row = scoring.reliability_row(rel, subscale, float("nan"), 0, sd, len(before))
+    return pd.DataFrame([row], columns=scoring.RELIABILITY_COLUMNS).assign(measure=instrument.id)
 
 
 def _with_rci(changes: pd.DataFrame, reliability: pd.DataFrame) -> pd.DataFrame:
@@ -117,7 +122,9 @@ def _with_rci(changes: pd.DataFrame, reliability: pd.DataFrame) -> pd.DataFrame:
         if rel.empty:
             continue
         row = rel.iloc[0]
-        parts.append(scoring.reliable_change(group, row["sd"], row["reliability"]))
+        # the row says whether its inputs are usable (a published norm needs no minimum)
+        r = row["reliability"] if row["estimable"] else float("nan")
+        parts.append(scoring.reliable_change(group, row["sd"], r))
     if not parts:
         return changes.assign(rci=pd.Series(dtype=float), category=pd.Series(dtype=object))
     return pd.concat(parts, ignore_index=True)
@@ -167,8 +174,15 @@ def follow_up_list(session: Session, results: CheckinResults | None = None) -> p
 
 
 def room_theme_means(results: CheckinResults, k: int) -> pd.DataFrame:
-    """Room mean per theme and phase with its 95% interval, k-suppressed."""
-    return tally.room_means(results.theme_scores, ["subscale", "phase"], "score", k)
+    """Room mean per theme and phase with its 95% t interval (couple as the unit), k-suppressed."""
+    return tally.room_means(
+        results.theme_scores,
+        ["subscale", "phase"],
+        "score",
+        k,
+        cluster="couple_code",
+        bounds=THEME_BOUNDS,
+    )
 
 
 def published_theme_means(results: CheckinResults, k: int) -> pd.DataFrame:
@@ -204,7 +218,14 @@ def published_theme_means(results: CheckinResults, k: int) -> pd.DataFrame:
         over[(sub, phase)] = choice
         if choice == "paired":
             keep[group.index] = person[group.index].isin(both)
-    means = tally.room_means(scores[keep], ["subscale", "phase"], "score", k)
+    means = tally.room_means(
+        scores[keep],
+        ["subscale", "phase"],
+        "score",
+        k,
+        cluster="couple_code",
+        bounds=THEME_BOUNDS,
+    )
     if means.empty:
         return means.assign(over=pd.Series(dtype=object))
     narrow = means["n"] < disclosure.dispersion_min_n(k)
@@ -216,7 +237,7 @@ def published_theme_means(results: CheckinResults, k: int) -> pd.DataFrame:
 def published_reliability(results: CheckinResults, content, k: int) -> pd.DataFrame:
     """The reliability block as reports publish it: the spread only where it is safe.
 
-    Returns ``measure, subscale, reliability, sd, n, source, warning``.
+    Returns ``measure, subscale, reliability, kind, sd, n, estimable, source, warning``.
 
     Notes
     -----
@@ -228,7 +249,7 @@ def published_reliability(results: CheckinResults, content, k: int) -> pd.DataFr
     """
     k = tally.check_k(k)
     out = results.reliability[
-        ["measure", "subscale", "reliability", "sd", "n", "source", "warning"]
+        ["measure", "subscale", "reliability", "kind", "sd", "n", "estimable", "source", "warning"]
     ].copy()
     before_people = {}
     for measure in out["measure"].unique():
@@ -263,42 +284,55 @@ def session_theme_means(session: Session) -> pd.DataFrame:
     """
     answers = session.answers(instrument="checkin")
     theme = scoring.subscale_scores(answers, session.content.instrument("checkin"))
-    return tally.room_means(theme, ["subscale", "phase"], "score", session.k)
+    return tally.room_means(
+        theme,
+        ["subscale", "phase"],
+        "score",
+        session.k,
+        cluster="couple_code",
+        bounds=THEME_BOUNDS,
+    )
+
+
+#: The room's before/after table, in this order (the programme report adds its scope).
+ROOM_CHANGE_COLUMNS = ["measure", "subscale", *scoring.CHANGE_COLUMNS, "suppressed"]
+THEME_BOUNDS = (1.0, 5.0)
+
+
+def score_bounds(content) -> dict[tuple[str, str], tuple[float, float]]:
+    """``{(measure, subscale): (lowest, highest) score}`` of every scored measure."""
+    out = {}
+    checkin = content.instrument("checkin")
+    for sub in checkin.subscales:
+        items = sub.items
+        out[("checkin", sub.id)] = (min(i.min for i in items), max(i.max for i in items))
+    for inst in content.instruments:
+        if inst.kind == "picture":
+            out[(inst.id, inst.id)] = (float(inst.min), float(inst.max))
+        elif inst.total_min is not None:
+            out[(inst.id, inst.id)] = (float(inst.total_min), float(inst.total_max))
+    return out
 
 
 def room_change(results: CheckinResults, k: int) -> pd.DataFrame:
     """Room before/after per measure and subscale among participants with both, published.
 
-    Returns ``measure, subscale, n, mean_before, mean_after, mean_change, ci_low, ci_high,
-    improved, no_change, worsened, suppressed``, through
-    :func:`workshop_kit.disclosure.publish_change_rows`: under ``k`` people only ``n`` is
-    shown; the interval needs ``2k``; the category counts are protected as one line
-    (a count under k is blanked, and more until the blanked ones hold no one or ``k``).
+    Returns :data:`ROOM_CHANGE_COLUMNS` (computed by
+    :func:`workshop_kit.scoring.change_summary`: the interval and effect size take the
+    couple as the unit; the people counts add up to ``n``, the couple counts to
+    ``couples``), published through :func:`workshop_kit.disclosure.publish_change_rows`:
+    under ``k`` people only ``n`` is shown; the interval and effect size need ``2k``;
+    each line of counts is protected (a count under k is blanked, and more until the
+    blanked ones hold no one or ``k``).
     """
     k = tally.check_k(k)
-    rows = []
     paired = results.changes.dropna(subset=["change"])
-    for (measure, sub), group in paired.groupby(["measure", "subscale"], sort=False):
-        mean, _sd, lo, hi = tally.mean_ci(group["change"])
-        counts = group["category"].value_counts()
-        rows.append(
-            {
-                "measure": measure,
-                "subscale": sub,
-                "n": len(group),
-                "mean_before": float(group["before"].mean()),
-                "mean_after": float(group["after"].mean()),
-                "mean_change": mean,
-                "ci_low": lo,
-                "ci_high": hi,
-                "improved": float(counts.get("improved", 0)),
-                "no_change": float(counts.get("no reliable change", 0)),
-                "worsened": float(counts.get("worsened", 0)),
-            }
-        )
-    if not rows:
-        return pd.DataFrame(rows)
-    return disclosure.publish_change_rows(pd.DataFrame(rows), k)
+    if paired.empty:
+        return pd.DataFrame(columns=ROOM_CHANGE_COLUMNS)
+    table = scoring.change_summary(
+        paired, ["measure", "subscale"], "couple_code", bounds=results.bounds or None
+    )
+    return disclosure.publish_change_rows(table, k)[ROOM_CHANGE_COLUMNS]
 
 
 def checkins_received(session: Session) -> pd.DataFrame:

@@ -18,27 +18,38 @@ from .errors import InputError  # noqa: F401  (callers catch it from here)
 OTHER = "Other"
 
 
-def mean_ci(values: pd.Series, z: float = 1.96) -> tuple[float, float, float, float]:
-    """Mean, SD and a normal-approximation 95% interval ``mean ± z·SD/√n``.
+def mean_ci(values: pd.Series, confidence: float = 0.95) -> tuple[float, float, float, float]:
+    """Mean, SD and the Student t interval ``mean ± t(n − 1)·SD/√n`` of independent values.
 
-    >>> [round(x, 3) for x in mean_ci(pd.Series([3.0, 4.0, 5.0]))]
-    [4.0, 1.0, 2.868, 5.132]
+    The interval is NaN below :data:`workshop_kit.scoring.MIN_UNITS_INTERVAL` values.
+
+    >>> [round(x, 3) for x in mean_ci(pd.Series([3.0, 4.0, 5.0]))]  # t(2) = 4.303
+    [4.0, 1.0, 1.516, 6.484]
     """
+    from .scoring import grouped_interval
+
     values = values.dropna()
-    n = len(values)
-    if n == 0:
+    if len(values) == 0:
         return (math.nan, math.nan, math.nan, math.nan)
-    mean = float(values.mean())
-    if n < 2:
-        return (mean, math.nan, math.nan, math.nan)
-    sd = float(values.std(ddof=1))
-    half = z * sd / math.sqrt(n)
-    return (mean, sd, mean - half, mean + half)
+    out = grouped_interval(
+        values.to_numpy(float), np.zeros(len(values), np.int64), 1, confidence=confidence
+    )
+    return tuple(float(out[name][0]) for name in ("mean", "sd", "ci_low", "ci_high"))
 
 
-def room_means(frame: pd.DataFrame, by: list[str], value: str, k: int) -> pd.DataFrame:
-    """Mean of ``value`` per group with its 95% interval; groups under ``k`` suppressed.
+def room_means(
+    frame: pd.DataFrame,
+    by: list[str],
+    value: str,
+    k: int,
+    cluster: str | None = None,
+    bounds: tuple[float, float] | None = None,
+) -> pd.DataFrame:
+    """Mean of ``value`` per group with its 95% t interval; groups under ``k`` suppressed.
 
+    ``cluster`` names the column of the unit rows belong to (``"couple_code"`` for a
+    room: partners are not independent), see :func:`workshop_kit.scoring.grouped_interval`;
+    the interval is clipped to ``bounds`` and withheld (NaN) with fewer than three units.
     Returns the ``by`` columns and ``n, mean, sd, ci_low, ci_high, suppressed``.
 
     >>> scores = pd.DataFrame({"phase": ["before"] * 4 + ["after"] * 2,
@@ -49,38 +60,33 @@ def room_means(frame: pd.DataFrame, by: list[str], value: str, k: int) -> pd.Dat
     {'phase': 'after', 'n': 2, 'mean': nan, 'suppressed': True}
     {'phase': 'before', 'n': 4, 'mean': 4.0, 'suppressed': False}
     """
+    from .scoring import grouped_interval
+
     k = check_k(k)
     columns = [*by, "n", "mean", "sd", "ci_low", "ci_high", "suppressed"]
     # a row without a value, or without a group to count it in, counts nowhere (as before)
     present = frame.dropna(subset=[value, *by])
     if present.empty:
         return pd.DataFrame([], columns=columns)
-    # One grouping pass numbers the groups; the figures are then numpy sums over each
-    # group's slice of the sorted values. (A pandas Series per group, as before, cost
-    # more than everything else in a live refresh.) numpy's own sums keep the figures
-    # bit for bit those of mean_ci.
     grouped = present.groupby(by, sort=True)
     codes = grouped.ngroup().to_numpy()
-    values = present[value].to_numpy(float)[np.argsort(codes, kind="stable")]
-    sizes = np.bincount(codes)
-    ends = np.cumsum(sizes)
-    stats = np.full((len(sizes), 4), math.nan)
-    for i, (n, end) in enumerate(zip(sizes.tolist(), ends.tolist())):
-        if n < k:
-            continue
-        group = values[end - n : end]
-        mean = group.sum() / n
-        if n >= 2:
-            sd = math.sqrt(((mean - group) ** 2).sum() / (n - 1))
-            half = 1.96 * sd / math.sqrt(n)
-            stats[i] = (mean, sd, mean - half, mean + half)
-        else:
-            stats[i, 0] = mean
+    clusters = pd.factorize(present[cluster])[0] if cluster is not None else None
+    stats = grouped_interval(
+        present[value].to_numpy(float), codes, int(codes.max()) + 1, clusters, bounds=bounds
+    )
+    sizes = stats["n"].astype(np.int64)
     keys = grouped.size().index.to_frame(index=False)
     out = pd.DataFrame({column: keys[column].tolist() for column in by})
-    out["n"] = sizes.astype(np.int64)
-    out[["mean", "sd", "ci_low", "ci_high"]] = stats
-    out["suppressed"] = sizes < k
+    out["n"] = sizes
+    small = sizes < k
+    for name, column in (
+        ("mean", "mean"),
+        ("sd", "sd"),
+        ("ci_low", "ci_low"),
+        ("ci_high", "ci_high"),
+    ):
+        out[name] = np.where(small, math.nan, stats[column])
+    out["suppressed"] = small
     return out
 
 
