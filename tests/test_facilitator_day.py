@@ -210,3 +210,90 @@ def test_a_page_opened_before_a_switch_refuses_to_save_and_names_its_session(tmp
     start.open(morning)  # switching back makes the page write again
     page.record_answer(code, "A", "before", "checkin", "qt2", 5)
     page.close()
+
+
+# -- a walk-in couple can be added after the session is created ------------------------
+def test_a_walk_in_couple_is_added_from_00_and_reaches_an_open_checkin(tmp_path, monkeypatch):
+    from workshop_kit.session import CODE_ALPHABET
+    from workshop_kit.widgets.start import StartWidget
+
+    monkeypatch.setenv("WORKSHOP_KIT_SESSIONS", str(tmp_path))
+    monkeypatch.delenv("WORKSHOP_KIT_STORE", raising=False)
+    start = StartWidget()
+    start.title.value = "Walk-ins"
+    start.couples.value = 2
+    start.create_button.click()
+    session = start.session
+    checkin = CheckinWidget(session, "before")  # a page already open
+    code = start.add_walk_in()
+    assert code in session.couple_codes() and len(session.couple_codes()) == 3
+    assert len(code) == 4 and set(code) <= set(CODE_ALPHABET)  # made like the others
+    assert code in start.codes.value and f"Added couple {code}" in start.walk_in_message.value
+    checkin.reset()  # "Next person": the open page now lists the new code
+    assert code in checkin.code_picker.options
+
+
+def test_add_couple_command_adds_fresh_codes(tmp_path, capsys):
+    import pytest
+
+    from workshop_kit.cli import main
+    from workshop_kit.session import Session
+
+    path = tmp_path / "s.sqlite"
+    Session.create(path, "CLI", couples=2, seed=1).close()
+    assert main(["add-couple", str(path)]) == 0
+    assert main(["add-couple", str(path), "--count", "2"]) == 0
+    assert main(["add-couple", str(path), "--code", "late7"]) == 0
+    out = capsys.readouterr().out
+    with Session.open(path) as s:
+        codes = s.couple_codes()
+    assert len(codes) == 6 and "LATE7" in codes
+    assert all(code in out for code in codes[2:])
+    assert main(["add-couple", str(path), "--code", "LATE7"]) == 2  # already there
+    assert "already in this session" in capsys.readouterr().err
+    assert main(["add-couple", str(path), "--count", "0"]) == 2
+    with pytest.raises(SystemExit):
+        main(["add-couple"])
+    with Session.open(path) as s:
+        assert len(s.couple_codes()) == 6
+
+
+# -- the room's values view can be drawn again -----------------------------------------
+def test_the_room_values_view_refreshes(session):
+    from workshop_kit.values import load_deck
+    from workshop_kit.values_session import place_card, set_top5
+    from workshop_kit.widgets.cardsort import RoomValuesView
+
+    deck = load_deck()
+    view = RoomValuesView(session)
+    before = view.image.value
+    assert "0 people have chosen" in view.caption.value
+    top = [card.id for card in deck.cards[:5]]
+    for code in session.couple_codes()[:2]:
+        for partner in "AB":
+            for card in top:
+                place_card(session, code, partner, card, "very", deck)
+            set_top5(session, code, partner, top, deck)
+    view.refresh_button.click()
+    assert "4 people have chosen" in view.caption.value
+    assert view.image.value != before  # drawn again from the store
+
+
+# -- switching session in 00 clears what was said about the previous one ---------------
+def test_switching_session_clears_the_support_message(tmp_path, monkeypatch):
+    from workshop_kit.widgets.start import StartWidget
+
+    monkeypatch.setenv("WORKSHOP_KIT_SESSIONS", str(tmp_path))
+    monkeypatch.delenv("WORKSHOP_KIT_STORE", raising=False)
+    start = StartWidget()
+    start.title.value = "First"
+    start.create_button.click()
+    start.resources.value = "GP\nHelpline | 0800\nChurch | office"
+    start.save_resources()
+    assert "Saved 3 places to find support" in start.resources_message.value
+    start.add_walk_in()
+    start.title.value = "Second"
+    start.create_button.click()
+    assert start.resources.value == ""
+    assert "Saved 3" not in start.resources_message.value
+    assert "Added couple" not in start.walk_in_message.value

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "present",
     "purge",
     "backup",
+    "couples",
     "outcomes",
     "phones",
 ]

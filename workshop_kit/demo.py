@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .appreciation import populate_appreciation
 from .exercises import populate_exercises
-from .session import PARTNERS, Answer, Session
+from .session import PARTNERS, Answer, Session, flag_entries
 from .values_session import populate_values
 
 DemoStep = Callable[[Session, random.Random], None]
@@ -66,8 +66,9 @@ def populate_checkin(session: Session, rng: random.Random) -> None:
                     for item in csi4.items:
                         value = _clip(share * item.max, item.min, item.max)
                         answers.append(Answer(code, partner, phase, "csi4", item.id, value))
-            flags.append(("flag", "consent", rng.random() < 0.75, code, partner))
-            flags.append(("flag", "wants_to_talk", rng.random() < 0.06, code, partner))
+            # answered at the morning check-in, kept per phase as the check-in page does
+            flags += flag_entries("consent", rng.random() < 0.75, code, partner, "before")
+            flags += flag_entries("wants_to_talk", rng.random() < 0.06, code, partner, "before")
     session.record_answers(answers, source="demo")
     session.put_entries(flags, source="demo")
 

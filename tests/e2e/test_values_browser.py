@@ -54,7 +54,11 @@ def test_card_sort_by_clicking_is_saved(page, server, store_path, fresh_codes):
 
     # the room's values chart is drawn on the page (k-suppressed, from the store)
     page.reload(wait_until="domcontentloaded")
-    page.wait_for_selector(".jp-RenderedImage img", state="visible", timeout=90_000)
+    page.wait_for_selector(".wk-root img.widget-image", state="visible", timeout=90_000)
+    refresh = page.get_by_role("button", name="↻ Refresh")
+    expect(refresh).to_be_visible()
+    refresh.click()  # the room's values can be drawn again without reloading the page
+    expect(page.get_by_text("have chosen their top 5 so far")).to_be_visible()
     choose_person(page, code, "A")  # a reloaded page resumes: everything is still sorted
     expect(page.locator(".wk-progress").first).to_contain_text(f"{total} of {total} cards")
 

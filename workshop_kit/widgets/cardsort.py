@@ -470,3 +470,54 @@ class CoupleValuesView:
 
 
 __all__ = ["CardSortWidget", "CoupleValuesView", "couple_values_html"]
+
+
+class RoomValuesView:
+    """The room's shared values on the projector, with a button to draw them again.
+
+    Anonymous and k-folded (:func:`workshop_kit.charts.values.room_values_figure`); the
+    caption says how many people have ranked so far and when it was last drawn.
+    """
+
+    def __init__(self, session: Session, deck: Deck | None = None):
+        self.session = session
+        self.deck = deck or _load_deck()
+        self.refresh_button = common.button("↻ Refresh", "info", width="200px")
+        self.refresh_button.on_click(lambda _b: self.refresh())
+        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="1280px"))
+        self.caption = common.text("")
+        self.view = common.root(
+            [
+                common.text("The room's values", "wk-question"),
+                self.refresh_button,
+                self.image,
+                self.caption,
+            ]
+        )
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Draw the room's values again from the store."""
+        import io
+        from datetime import datetime
+
+        from ..charts.style import chart_style
+        from ..charts.values import room_values_figure
+        from ..values_session import values_sorted_count
+
+        with chart_style("projector"):
+            fig = room_values_figure(self.session, self.deck)
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=80)
+        self.image.value = buffer.getvalue()
+        counts = values_sorted_count(self.session, self.deck)
+        common.set_text(
+            self.caption,
+            f"{counts['ranked_top5']} people have chosen their top {TOP_N} so far "
+            f"(drawn at {datetime.now():%H:%M}).",
+        )
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.view)

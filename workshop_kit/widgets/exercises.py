@@ -402,7 +402,9 @@ class RitualsPlanWidget:
             common.set_text(self.message, f"Not saved yet: {exc}", "wk-error")
             return
         names = "; ".join(f"{ex.ritual_label(p, self.content)} ({p.day}, {p.time})" for p in plan)
-        self.code_picker.value = CHOOSE  # the next couple starts from an empty form
+        # the next couple starts from an empty form (and sees a walk-in couple's code)
+        self.code_picker.options = [CHOOSE, *self.session.couple_codes()]
+        self.code_picker.value = CHOOSE
         common.set_text(self.message, f"Saved: {names}", "wk-ok")
         for listener in self.on_saved:
             listener()
@@ -545,8 +547,7 @@ class CalmDownPlanWidget:
             common.set_text(self.message, f"Not saved yet: {exc}", "wk-error")
             return
         # the next person starts from an empty form, as after the check-in's "Next person"
-        self.code_picker.value = CHOOSE
-        self.partner_picker.value = None
+        common.clear_pickers(self.session, self.code_picker, self.partner_picker)
         common.set_text(self.message, f"Saved, partner {who[1]}. Thank you.", "wk-ok")
         for listener in self.on_saved:
             listener()

@@ -82,8 +82,18 @@ class StartWidget:
         self.save_resources_button = common.button("Save support list", width="260px")
         common.on_click(self.save_resources_button, lambda: self.save_resources(), self)
         self.resources_message = common.text("")
+        self.walk_in_button = common.button("Add a walk-in couple", width="300px")
+        self.walk_in_button.on_click(lambda _b: self.add_walk_in())
+        self.walk_in_message = common.text("")
         self.resources_box = w.VBox(
             [
+                common.text("A couple arrives late", "wk-question"),
+                common.text(
+                    "Add them here: they get a new code of their own, made the same way as "
+                    "the others. Pages already open list it after their next person."
+                ),
+                self.walk_in_button,
+                self.walk_in_message,
                 common.text("Where to find support", "wk-question"),
                 common.text(
                     "Local places couples can turn to. They are printed on the last page of "
@@ -166,9 +176,30 @@ class StartWidget:
         )
         self.codes.value = codes_table(session)
         self.resources.value = resources_text(session.support_resources)
+        # messages about the previous session must not stay under the new one's boxes
+        common.set_text(self.resources_message, "")
+        common.set_text(self.walk_in_message, "")
         self.resources_box.layout.display = ""
         self.existing.options = self._existing()
         return session
+
+    def add_walk_in(self) -> str | None:
+        """Add one couple with a fresh code to the session in use; return the code."""
+        if self.session is None:
+            return None
+        try:
+            code = self.session.add_couple()
+        except WorkshopKitError as exc:
+            common.set_text(self.walk_in_message, str(exc), "wk-error")
+            return None
+        self.codes.value = codes_table(self.session)
+        common.set_text(
+            self.walk_in_message,
+            f"Added couple {code}: give them this code. The session now has "
+            f"{len(self.session.couple_codes())} couples.",
+            "wk-ok",
+        )
+        return code
 
     def save_resources(self) -> None:
         """Save the support list typed in the box for the current session."""
