@@ -160,8 +160,15 @@ def test_import_box_lands_a_file_and_lists_problems(session, tmp_path, entry):
     assert "2 problems found" in message and "'8' is out of range" in message
     assert session.answers().empty
     good = tmp_path / "good.csv"
-    good.write_text(f"couple_code,partner,qt1\n{code},A,3\n", encoding="utf-8")
+    good.write_text(
+        f"couple_code,partner,qt1,Email\n{code},A,3,a@example.invalid\n", encoding="utf-8"
+    )
     box.path.value = str(good)
+    assert box.check() is True  # the preview: what would be added, and what skipped
+    message = shown(box.message)
+    assert "1 rows, 1 people (1 before), 1 answers" in message
+    assert "column D 'Email': a column" in message and "Nothing was added yet" in message
+    assert session.answers().empty
     assert box.run() is True
     assert session.answers()["phase"].tolist() == ["before"]
     assert f"{2 * len(session.couple_codes()) - 1} forms" in shown(entry.missing_title)

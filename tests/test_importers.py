@@ -377,6 +377,11 @@ def test_cli_import_exit_status_and_store_unchanged(session, tmp_path):
     assert result.returncode == 2
     assert "'6' is out of range" in result.stderr
     assert store_state(session) == before
+    result = subprocess.run([*cli, str(good), "--dry-run"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "1 rows, 1 people (1 before), 1 answers" in result.stdout
+    assert "Nothing was written (--dry-run)." in result.stdout
+    assert store_state(session) == before
     result = subprocess.run([*cli, str(good)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "1 answers" in result.stdout

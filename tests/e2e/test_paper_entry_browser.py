@@ -134,3 +134,30 @@ def test_paper_entry_page_fits_the_projector(page, server):
     assert shown_option(import_box.locator("select")) == "from the file's phase column"
     assert_fits_the_projector(page, texts=10, buttons=3)
     screenshot(page, "60_tally_paper_forms")
+
+
+def test_an_online_form_is_checked_then_imported(page, server, store_path, tmp_path):
+    from playwright.sync_api import expect
+
+    code = add_couple(store_path)
+    form = tmp_path / "Check-in (Responses).csv"
+    form.write_text(
+        "Timestamp,Email Address,What is your couple code?,Are you partner A or B?,"
+        "Before or after the workshop?,We make time to be together without screens or chores.,"
+        "Anything else you would like to say?\n"
+        f"2026-11-21 09:50:00,pat@example.invalid,{code},Partner A,Before,Often true,Thank you\n",
+        encoding="utf-8",
+    )
+    open_notebook(page, server, NOTEBOOK)
+    box = page.locator(".wk-root").filter(has_text="Import answers from a file")
+    box.get_by_placeholder("for example").fill(str(form))
+    stored_before = stored_counts(store_path)
+    box.get_by_role("button", name="Check this file", exact=True).click()
+    expect(box).to_contain_text("1 rows, 1 people (1 before), 1 answers, 0 yes/no answers")
+    expect(box).to_contain_text("column B 'Email Address': a column Google Forms adds")
+    expect(box).to_contain_text("free text, not stored")
+    assert stored_counts(store_path) == stored_before  # checking writes nothing
+    screenshot(page, "60_tally_paper_forms-import-preview")
+    box.get_by_role("button", name="Import this file", exact=True).click()
+    expect(box).to_contain_text("Imported Check-in (Responses).csv (online form layout)")
+    assert len(person_answers(store_path, code, "A")) == 1

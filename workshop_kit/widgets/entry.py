@@ -379,7 +379,10 @@ def _mark(widget: w.Widget, ok: bool, bad: bool) -> None:
 
 
 class ImportBox:
-    """Import a CSV or XLSX file by its path: all of it, or nothing, with the reasons shown.
+    """Check, then import, a file by its path: all of it, or nothing, with the reasons shown.
+
+    "Check this file" shows what an import would do, per sheet (rows, people, phases,
+    answers) and what would be skipped and why, writing nothing; "Import this file" writes.
 
     Examples
     --------
@@ -387,8 +390,8 @@ class ImportBox:
     >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1, seed=1)
     >>> box = ImportBox(s)
     >>> box.path.value = "/no/such/file.csv"
-    >>> box.run()
-    False
+    >>> box.check(), box.run()
+    (False, False)
     """
 
     def __init__(self, session: Session, on_import=None):
@@ -404,6 +407,8 @@ class ImportBox:
             value=FROM_FILE,
             layout=w.Layout(width="460px"),  # room for its longest choice at 24 px
         )
+        self.check_button = common.button("Check this file", "info", width="260px")
+        self.check_button.on_click(lambda _b: self.check())
         self.button = common.button("Import this file", "primary", width="260px")
         common.on_click(self.button, lambda: self.run(), self)
         self.message = w.HTML("")
@@ -411,35 +416,61 @@ class ImportBox:
             [
                 common.text("Import answers from a file", "wk-title"),
                 common.text(
-                    "A CSV or Excel file: one row per person and check-in with couple_code, "
-                    "partner, phase and a column per question, or an online form's export. "
-                    "If anything in it is wrong, nothing is added and every problem is listed."
+                    "A CSV, text or Excel file: one row per person and check-in with the couple "
+                    "code, partner, phase and a column per question, or an online form's export "
+                    "(Google Forms, Microsoft Forms, Qualtrics, SurveyMonkey, ...). Check it "
+                    "first to see what will be added. If anything in it is wrong, nothing is "
+                    "added and every problem is listed."
                 ),
                 self.path,
                 w.HBox(
                     [common.text("Check-in", "wk-question"), self.phase],
                     layout=w.Layout(align_items="center"),
                 ),
-                self.button,
+                w.HBox([self.check_button, self.button], layout=w.Layout(gap="16px")),
                 self.message,
             ]
         )
+
+    def _path(self) -> str | None:
+        path = self.path.value.strip().strip('"').strip("'")
+        if not path:
+            common.set_text(self.message, "Type or paste the file's path first.", "wk-error")
+            return None
+        return path
+
+    def _show(self, text: str, css: str) -> None:
+        lines = "".join(f"<div>{html.escape(line)}</div>" for line in text.splitlines())
+        self.message.value = f'<div class="{css}">{lines}</div>'
+
+    def check(self) -> bool:
+        """Show what importing the file would do, writing nothing; True when it would import."""
+        from ..importers import preview_file
+
+        path = self._path()
+        if path is None:
+            return False
+        try:
+            text = preview_file(self.session, path, phase=self.phase.value or None)
+        except WorkshopKitError as exc:
+            self._show(str(exc), "wk-error")
+            return False
+        self._show(text + "\nNothing was added yet: press 'Import this file' to add it.", "wk-help")
+        return True
 
     def run(self) -> bool:
         """Import the file named in the path box; True when its answers are in the store."""
         from ..importers import import_file
 
-        path = self.path.value.strip().strip('"').strip("'")
-        if not path:
-            common.set_text(self.message, "Type or paste the file's path first.", "wk-error")
+        path = self._path()
+        if path is None:
             return False
         try:
             report = import_file(self.session, path, phase=self.phase.value or None)
         except WorkshopKitError as exc:
-            lines = "".join(f"<div>{html.escape(line)}</div>" for line in str(exc).splitlines())
-            self.message.value = f'<div class="wk-error">{lines}</div>'
+            self._show(str(exc), "wk-error")
             return False
-        common.set_text(self.message, str(report), "wk-ok")
+        self._show(str(report), "wk-ok")
         if self.on_import is not None:
             self.on_import()
         return not report.already_imported
