@@ -481,3 +481,10 @@ def test_12_a_mangled_code_is_recognised_and_named(room, tmp_path):
         ("6E73", "A", "before", "qt1"): 4.0,
         ("6E73", "B", "before", "qt1"): 3.0,
     }
+
+
+def test_a_yes_no_answer_is_kept_for_its_check_in(room, tmp_path):
+    path = write(tmp_path / "a.csv", "couple_code,partner,phase,wants_to_talk\nK7P3,A,before,yes\n")
+    import_file(room, path)
+    requests = room.flag_requests("wants_to_talk")
+    assert requests[["couple_code", "partner", "phase"]].values.tolist() == [["K7P3", "A", "before"]]

@@ -190,7 +190,7 @@ def import_file(session: Session, path: Path | str, phase: str | None = None) ->
     fresh = plan.rows - plan.rows_before
     written = fresh > 0 and session.record_import(
         plan.answers,
-        plan.flags,
+        plan.entries,
         plan.sha256,
         plan.file_name,
         plan.rows,

@@ -32,7 +32,7 @@ from itertools import chain
 from pathlib import Path
 
 from ..errors import InputError
-from ..session import CODE_PATTERN, PHASES, Answer, Session, normalise_code
+from ..session import CODE_PATTERN, PHASES, Answer, Session, flag_entries, normalise_code
 from .cells import (
     mangled_code,
     parse_answer,
@@ -91,7 +91,8 @@ class ImportPlan:
     layout: str
     rows: int
     answers: list[Answer] = field(default_factory=list)
-    flags: list[tuple] = field(default_factory=list)
+    flags: list[tuple] = field(default_factory=list)  # ("flag", id, value, code, partner)
+    entries: list[tuple] = field(default_factory=list)  # what the flags write (with phase)
     sheets: list[SheetPreview] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -695,6 +696,9 @@ def _settle(session: Session, plan: ImportPlan, checks: list[_SheetCheck]) -> No
             plan.answers.append(answer)
             check.preview.answers += 1
         plan.flags += row.flags
+        for _, flag_id, value, code, partner in row.flags:
+            # the yes/no answer, and the same answer kept for its check-in when known
+            plan.entries += flag_entries(flag_id, value, code, partner, row.phase)
         check.preview.flags += len(row.flags)
     for check in checks:
         plan.sheets.append(check.preview)
