@@ -487,4 +487,5 @@ def test_a_yes_no_answer_is_kept_for_its_check_in(room, tmp_path):
     path = write(tmp_path / "a.csv", "couple_code,partner,phase,wants_to_talk\nK7P3,A,before,yes\n")
     import_file(room, path)
     requests = room.flag_requests("wants_to_talk")
-    assert requests[["couple_code", "partner", "phase"]].values.tolist() == [["K7P3", "A", "before"]]
+    got = requests[["couple_code", "partner", "phase"]].values.tolist()
+    assert got == [["K7P3", "A", "before"]]
