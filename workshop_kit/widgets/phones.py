@@ -115,7 +115,7 @@ class PhonesPanel:
 
         self.view = common.root(
             [
-                common.text("Answer on your phone", "wk-title"),
+                common.text("Join with your phone", "wk-title"),
                 w.HBox([self.address, self.port], layout=w.Layout(flex_flow="row wrap")),
                 w.HBox(
                     [self.start_button, self.stop_button], layout=w.Layout(flex_flow="row wrap")
@@ -181,7 +181,7 @@ class PhonesPanel:
     def show_wifi(self, ssid: str, password: str, security: str = "WPA") -> None:
         """Show the QR code that joins a phone to the workshop's Wi-Fi."""
         try:
-            svg = wifi_svg(ssid, password, security, scale=7)
+            svg = wifi_svg(ssid, password, security, scale=11)
         except WorkshopKitError as exc:
             self.wifi.value = f'<div class="wk-error">{html.escape(str(exc))}</div>'
             return
@@ -200,7 +200,7 @@ class PhonesPanel:
             url = join_url(self.server.address, self.server.port, state.code)
             self.join.value = (
                 '<div class="wk-help"><b>2. Open the workshop page</b><br>'
-                f"{qr_svg(url, scale=7)}<br>"
+                f"{qr_svg(url, scale=11)}<br>"
                 f'<span class="wk-question">{html.escape(url)}</span></div>'
             )
         elif running:
