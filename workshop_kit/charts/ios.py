@@ -17,54 +17,18 @@ import math
 
 from matplotlib.patches import Circle
 
+from ..ios_geometry import (  # the geometry is pure math, shared with the phone pages
+    LEVELS,
+    MAX_OVERLAP,  # noqa: F401 - re-exported
+    UNION_AREA,  # noqa: F401 - re-exported
+    overlap_share,  # noqa: F401 - re-exported
+    pair_geometry,
+)
 from .style import BLUE, INK, VERMILLION, get_ax
 
-LEVELS = 7
-MAX_OVERLAP = 0.88  # share of each circle covered by the other at level 7: "almost full"
-UNION_AREA = 2 * math.pi  # two unit circles side by side
 # labels sit over their own circles when the centres are this far apart (data units)
 LABEL_ROOM = 1.6
 LABEL_GAP = 0.12
-
-
-def overlap_share(x: float) -> float:
-    """Share of one circle's area inside the other, for centre distance ``d = 2·r·x``.
-
-    >>> overlap_share(1.0), round(overlap_share(0.0), 6)
-    (0.0, 1.0)
-    """
-    x = min(1.0, max(0.0, x))
-    return (2 / math.pi) * (math.acos(x) - x * math.sqrt(1 - x * x))
-
-
-def pair_geometry(level: float) -> tuple[float, float]:
-    """Radius and centre distance of pair ``level`` (1-7), total area held constant.
-
-    The overlap share grows linearly with the level: ``f = MAX_OVERLAP·(level-1)/6``; the
-    radius follows from ``union = π·r²·(2 − f) = UNION_AREA``. A level between two pairs
-    (a couple's mean, such as 3.5) gives the pair between them on the same line.
-
-    >>> r1, d1 = pair_geometry(1)
-    >>> round(r1, 6), round(d1, 6)   # two unit circles just touching
-    (1.0, 2.0)
-    >>> r7, d7 = pair_geometry(7)
-    >>> r7 > r1 and d7 < d1
-    True
-    >>> pair_geometry(3)[1] > pair_geometry(3.5)[1] > pair_geometry(4)[1]
-    True
-    """
-    if not 1 <= level <= LEVELS:
-        raise ValueError(f"level must be from 1 to {LEVELS}; not {level!r}")
-    share = MAX_OVERLAP * (level - 1) / (LEVELS - 1)
-    radius = math.sqrt(UNION_AREA / (math.pi * (2 - share)))
-    lo, hi = 0.0, 1.0  # bisection on x = d / 2r; overlap_share falls as x grows
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        if overlap_share(mid) > share:
-            lo = mid
-        else:
-            hi = mid
-    return radius, 2 * radius * (lo + hi) / 2
 
 
 def draw_pair(

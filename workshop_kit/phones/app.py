@@ -17,6 +17,7 @@ import asyncio
 import logging
 import secrets
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -39,6 +40,7 @@ from ..exercises import (
     load_exercises,
     save_calm_down_plan,
 )
+from ..ios_geometry import pair_geometry
 from ..session import PHASES, Session, normalise_code
 from ..values import PILES, TOP_N, load_deck
 from ..values_session import place_card, read_sort, set_top5
@@ -847,11 +849,14 @@ async def _off_loop(function, *args):
     return await asyncio.get_running_loop().run_in_executor(None, function, *args)
 
 
+@lru_cache(maxsize=16)
 def circles_svg(level: int) -> str:
     """The IOS circle pair ``level`` (1-7) as a small inline SVG (no style attributes,
-    so the page's strict Content-Security-Policy allows it)."""
-    from ..charts.ios import pair_geometry
+    so the page's strict Content-Security-Policy allows it).
 
+    >>> circles_svg(1).startswith("<svg") and circles_svg(1).count("<circle") == 2
+    True
+    """
     radius, distance = pair_geometry(level)
     scale = 18.0
     width = (distance + 2 * radius) * scale + 4

@@ -166,3 +166,93 @@ class Phone:
                 raise RuntimeError(f"screen {number} refused: {reply.status}")
             answered += 1
         return answered
+
+
+@dataclass
+class RoomRun:
+    """What :func:`simulate_room` measured: answer round-trips (seconds, one per saved
+    answer), bare round-trips to ``/ok`` taken during the same run, and how it ended."""
+
+    answer_seconds: list[float]
+    bare_seconds: list[float]
+    completed: int
+    failed: list[str]
+    waited_for_rate_limit: int
+    wall_seconds: float
+
+
+def _answer_for(number: int, body: str) -> str | None:
+    """A plausible answer: yes to the yes/no screens, else a middle value; a few skipped."""
+    if 'value="yes"' in body:
+        return "yes" if number % 2 else "no"
+    if number % 11 == 0:
+        return None
+    return "4" if 'value="4"' in body else "3"
+
+
+def simulate_room(
+    base: str,
+    join_code: str,
+    people: list[tuple[str, str]],
+    think: float = 1.0,
+    phase: str = "before",
+    first_address: int = 10,
+) -> RoomRun:
+    """Many phones at once, each on a thread and an address of its own (127.0.0.x):
+    join, then answer the whole check-in with ``think`` seconds before each answer.
+
+    While they answer, a probe asks ``/ok`` (the barest page) every 50 ms, so the answers'
+    round-trips can be compared with a bare request to the same server in the same run.
+    """
+    import threading
+
+    answers: list[float] = []
+    bare: list[float] = []
+    failed: list[str] = []
+    waited = [0]
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def one(index: int, couple_code: str, partner: str) -> None:
+        octets = first_address + index
+        phone = Phone(base, source=f"127.0.{octets // 250}.{octets % 250 + 2}", think=think)
+        try:
+            reply = phone.join(join_code, couple_code, partner, f"pw{couple_code}{partner}1")
+            if reply.status != 200:
+                raise RuntimeError(f"join refused ({reply.status})")
+            phone.timings.clear()
+            phone.checkin(phase, _answer_for)
+            with lock:
+                answers.extend(phone.timings)
+                waited[0] += phone.refused_for_speed
+        except Exception as exc:  # counted and reported, never hidden
+            with lock:
+                failed.append(f"{couple_code}{partner}: {exc}")
+        finally:
+            phone.close()
+
+    def probe() -> None:
+        phone = Phone(base, source="127.0.0.2")
+        while not done.is_set():
+            reply = phone.request("GET", "/ok")
+            if reply.status == 200:
+                bare.append(reply.seconds)
+            time.sleep(0.05)
+        phone.close()
+
+    start = time.perf_counter()
+    prober = threading.Thread(target=probe, daemon=True)
+    prober.start()
+    threads = [
+        threading.Thread(target=one, args=(i, code, partner), daemon=True)
+        for i, (code, partner) in enumerate(people)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done.set()
+    prober.join()
+    return RoomRun(
+        answers, bare, len(people) - len(failed), failed, waited[0], time.perf_counter() - start
+    )
