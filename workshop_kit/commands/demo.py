@@ -27,5 +27,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--couples must be from 1 to 200; not {args.couples}")
     session = build_demo(args.store, couples=args.couples, seed=args.seed)
     print(f"Demo session with {args.couples} couples written to {session.path}")
+    print(
+        f"Rehearse phones with it: workshop-kit phones {session.path} --bind 127.0.0.1 "
+        "(see facilitator_notes/phones_on_the_day.md)"
+    )
     session.close()
     return 0

@@ -8,7 +8,17 @@ laptop. No cloud, no account, no app; never Jupyter.
 
 from .devices import close_joining, joined_text, joining, open_joining, revoke_devices
 from .network import DEFAULT_PORT, join_url
-from .server import PhoneServer
+
+
+def __getattr__(name: str):
+    # The web server (Tornado, Jinja2) loads only when it is used, so the summary and the
+    # notebooks that read the joining state start light.
+    if name == "PhoneServer":
+        from .server import PhoneServer
+
+        return PhoneServer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_PORT",

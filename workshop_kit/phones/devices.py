@@ -224,3 +224,25 @@ def forget_device(session: Session, token: str | None) -> bool:
         source=SOURCE,
     )
     return True
+
+
+def phones_summary(session: Session) -> dict:
+    """For ``summary --json``: joining open or not, and how many people joined and answered
+    by phone, each only when at least k (None otherwise). Never a code or a partner.
+
+    >>> import tempfile, pathlib
+    >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=2)
+    >>> phones_summary(s)
+    {'joining_open': False, 'people_joined': None, 'people_answered_by_phone': None, 'k': 3}
+    """
+    k = session.k
+    joined = joined_people(session)
+    answers = session.answers()
+    by_phone = answers[answers["source"] == SOURCE]
+    answered = len(set(zip(by_phone["couple_code"], by_phone["partner"], strict=True)))
+    return {
+        "joining_open": joining(session).open,
+        "people_joined": joined if joined >= k else None,
+        "people_answered_by_phone": answered if answered >= k else None,
+        "k": k,
+    }
