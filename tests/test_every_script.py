@@ -139,6 +139,7 @@ def test_without_the_font_the_facilitator_is_told(session, tmp_path, monkeypatch
 
     dejavu = ft2font.FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap()
     monkeypatch.setattr(typeset, "_coverage", lambda: frozenset(dejavu))
+    monkeypatch.setattr(typeset, "_fallback_coverage", lambda: frozenset(dejavu))
     code = session.couple_codes()[1]
     save_note(session, code, "A", NOTES["Chinese"], shared=True)
     problems = []
@@ -154,5 +155,6 @@ def test_an_emoji_no_font_has_becomes_a_close_symbol(monkeypatch):
 
     dejavu = ft2font.FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap()
     monkeypatch.setattr(typeset, "_coverage", lambda: frozenset(dejavu))
+    monkeypatch.setattr(typeset, "_fallback_coverage", lambda: frozenset(dejavu))
     assert printable_note("Thank you 💖") == ("Thank you ♥", [])
     assert printable_note("谢谢")[1] == ["谢"]

@@ -153,15 +153,21 @@ def _page(doc: dict, stem: str) -> dict:
     return next(page for page in doc["pages"] if page["stem"] == stem)
 
 
+CHARTS = ("chart", "dumbbell", "pairs")
+
+
 def _charts(page: dict) -> list[dict]:
-    return [b for b in page["blocks"] if b["t"] == "chart"]
+    return [b for b in page["blocks"] if b["t"] in CHARTS]
 
 
 def _partner_marks(session: Session, code: str) -> set[str]:
-    svg = " ".join(
-        c["svg"] for c in _charts(_page(couple_document(session, code), "connection-by-theme"))
-    )
-    return {f"Partner {p}, after" for p in "AB" if f"Partner {p}, after" in svg}
+    """The legend of the connection chart: it names only the marks drawn."""
+    page = _page(couple_document(session, code), "connection-by-theme")
+    (chart,) = [b for b in page["blocks"] if b["t"] == "dumbbell"]
+    labels = {item["label"] for item in chart["legend"]}
+    drawn = {f"Partner {p}, after" for p in "AB" if any(r[p.lower()] for r in chart["rows"])}
+    assert drawn == {label for label in labels if label.startswith("Partner")}
+    return drawn
 
 
 def test_partner_scores_show_only_when_both_consent(demo_session):

@@ -32,12 +32,12 @@ from ..charts.style import (
     INK,
     LIGHT_GREY,
     PARTNER_COLOURS,
+    PHASE_COLOURS,
     VERMILLION,
     chart_style,
     paper_name,
     paper_size,
 )
-from ..charts.text import text_width
 from ..session import PARTNERS, Session
 from .typeset import figure_svg, installed_families, uncovered
 
@@ -50,6 +50,8 @@ COLOURS = {
     "week_fill": "#E8F1F8",
     "card_accent": "#C8553D",
     "card_fill": "#FFF9F2",
+    "blue": BLUE,
+    "vermillion": VERMILLION,
 }
 TYPST_PAPER = {"A4": "a4", "Letter": "us-letter"}
 LARGE_PRINT = 1.6  # large print: every size times this, and never under 18 pt
@@ -433,7 +435,6 @@ def connection_page(
     facts: CoupleFacts, table: pd.DataFrame, names: dict[str, str], look: Look
 ) -> dict:
     """Connection before and after, theme by theme (``table``: couple_scores of the themes)."""
-    from ..charts.checkin import couple_themes
 
     s = Sheet(
         look,
@@ -452,48 +453,105 @@ def connection_page(
     if drawn:
         s.text(consent_note(facts.show_individual), size=10, colour=MUTED)
         s.space(0.1)
-        rows = int(table["subscale"].nunique())
-        scale = LARGE_PRINT if look.large else 1.0
-        style = chart_rc(look)
-        # room at the left for the longest theme name, at the size it is printed
-        label = max(text_width(n, style["ytick.labelsize"]) for n in names.values()) / 72
-        left = max(2.45, label + 0.3)
-        bottom = 0.95 * scale
-        plot = min(6.6, 0.45 * rows + 0.6) * scale
-        plot = min(plot, 6.0) if look.large else plot  # large print: it fits one page
-        height = plot + bottom + 0.1
-        with chart_style("print"), _rc(look):
-            fig, ax = chart_figure(
-                look, s.text_width, height, left=left, right=0.15, bottom=bottom, top=0.1
-            )
-            couple_themes(table, names, ax=ax, title="")
-            # a legend entry only for marks that are drawn (no "after" entry without one)
-            handles, labels = zip(
-                *[
-                    (h, lab)
-                    for h, lab in zip(*ax.get_legend_handles_labels())
-                    if len(h.get_offsets())
-                ]
-            )
-            centre = (s.text_width / 2 - left) / (s.text_width - left - 0.15)
-            ax.legend(
-                handles,
-                labels,
-                loc="upper center",
-                bbox_to_anchor=(centre, -0.5 * scale / plot),
-                ncol=2 if not look.large else 1,
-            )
-            if look.large:
-                # the words above the chart say which mark is which: no legend, and the
-                # axis label on two lines, so the plot keeps its width at 22 pt
-                ax.get_legend().remove()
-                ax.set_xlabel("1 = not true for us\n5 = very true for us", loc="right")
-                fig.set_size_inches(s.text_width, height + 0.3)
-                fig.subplots_adjust(
-                    bottom=(bottom + 0.3) / (height + 0.3), top=1 - 0.1 / (height + 0.3)
-                )
-            s.chart(fig, themes_alt(table, names))
+        s.blocks.append(themes_block(table, names))
     return s.page()
+
+
+MARKS = {
+    "before": {"shape": "circle", "colour": PHASE_COLOURS["before"], "size": 17.3},
+    "after": {"shape": "diamond", "colour": PHASE_COLOURS["after"], "size": 17.0},
+    "a": {"shape": "circle", "colour": PARTNER_COLOURS["A"], "size": 7.7, "edge": False},
+    "b": {"shape": "square", "colour": PARTNER_COLOURS["B"], "size": 7.0, "edge": False},
+}
+
+
+def _value(value) -> float | None:
+    return float(value) if _present(value) else None
+
+
+def themes_block(table: pd.DataFrame, names: dict[str, str], scale=(1, 5)) -> dict:
+    """The connection chart, drawn by the template: a dumbbell per theme, before to after.
+
+    The couple's "before" (grey circle) and "after" (blue diamond); each partner's "after"
+    too (A: circle, B: square) where the table has them (both consented). The legend names
+    only marks that are drawn.
+    """
+    wide = table.pivot_table(index="subscale", columns="phase", values="couple_mean")
+    wide = wide.reindex(columns=["before", "after"])
+    after = table[table["phase"] == "after"].set_index("subscale")
+    rows = []
+    for sub, name in names.items():
+        if sub not in wide.index:
+            continue
+        row = {
+            "name": name,
+            "before": _value(wide.loc[sub, "before"]),
+            "after": _value(wide.loc[sub, "after"]),
+            "a": None,
+            "b": None,
+        }
+        if sub in after.index:
+            row["a"] = _value(after.loc[sub, "partner_a"])
+            row["b"] = _value(after.loc[sub, "partner_b"])
+        rows.append(row)
+    legend = []
+    for key, label in (
+        ("before", "Before (the two of you)"),
+        ("after", "After (the two of you)"),
+        ("a", "Partner A, after"),
+        ("b", "Partner B, after"),
+    ):
+        if any(r[key] is not None for r in rows):
+            legend.append({**MARKS[key], "label": label})
+    return {
+        "t": "dumbbell",
+        "lo": scale[0],
+        "hi": scale[1],
+        "pad": 0.2,
+        "row": 0.48,
+        "rows": rows,
+        "marks": MARKS,
+        "legend": legend,
+        "xlabel": "1 = not true for us   ·   5 = very true for us",
+        "alt": themes_alt(table, names),
+        "after": 0.1,
+    }
+
+
+def pairs_block(before, after) -> dict:
+    """The closeness circles, drawn by the template: the pair chosen before and after."""
+    from ..charts.ios import LABEL_GAP, LABEL_ROOM, LEVELS, pair_geometry
+
+    pairs = []
+    for word, value in (("Before", before), ("After", after)):
+        if _present(value):
+            radius, distance = pair_geometry(float(value))
+            pairs.append(
+                {
+                    "radius": radius,
+                    "distance": distance,
+                    "label": f"{word}: {float(value):g} of {LEVELS}",
+                }
+            )
+        else:
+            pairs.append(
+                {"radius": None, "distance": None, "label": word, "missing": "not answered"}
+            )
+    return {
+        "t": "pairs",
+        "unit": 0.5,
+        "label_room": LABEL_ROOM,
+        "label_gap": LABEL_GAP,
+        "me": "Me",
+        "partner": "My partner",
+        "pairs": pairs,
+        "alt": (
+            "Two pairs of circles; the closer they overlap, the closer you feel. "
+            f"At the start of the day: {_number(before)} of {LEVELS}. "
+            f"At the end: {_number(after)} of {LEVELS}."
+        ),
+        "after": 0.35,
+    }
 
 
 def _rc(look: Look):
@@ -510,7 +568,6 @@ def closeness_page(
 ) -> dict:
     """How close we feel (the circles) and any published measure in use, such as the CSI-4."""
     from ..charts.checkin import total_against_cutoff
-    from ..charts.ios import ios_before_after
 
     s = Sheet(look, footer="These numbers describe one day. They can, and often do, change.")
     s.header("How close we feel", *facts.details)
@@ -526,15 +583,7 @@ def closeness_page(
         by_phase = ios_table.set_index("phase")["couple_mean"].to_dict()
     scale = LARGE_PRINT if look.large else 1.0
     if any(_present(by_phase.get(p)) for p in ("before", "after")):
-        with chart_style("print"), _rc(look):
-            fig, ax = chart_figure(look, s.text_width - 1.2, 2.9 * scale)
-            ios_before_after(by_phase.get("before"), by_phase.get("after"), ax=ax)
-            alt = (
-                "Two pairs of circles; the closer they overlap, the closer you feel. "
-                f"At the start of the day: {_number(by_phase.get('before'))} of 7. "
-                f"At the end: {_number(by_phase.get('after'))} of 7."
-            )
-            s.chart(fig, alt, left=0.6, after=0.2)
+        s.blocks.append(pairs_block(by_phase.get("before"), by_phase.get("after")))
     for instrument, table in totals:
         s.heading(instrument.name, colour=BLUE)
         cut = next((b.below for b in instrument.cutoffs if b.below is not None), None)

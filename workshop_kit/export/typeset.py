@@ -61,6 +61,13 @@ FALLBACK_FAMILIES = (
     "Noto Sans Math",
     "Noto Color Emoji",
 )
+# Folders Typst searches by itself (its system font search).
+SYSTEM_FONT_DIRS = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.local/share/fonts",
+    "~/.fonts",
+)
 # Fonts whose glyphs are placeholders (a "last resort" box for every character) or
 # private-use variants: a character only they have still prints as a box.
 NOT_COVERING = ("Last Resort", "STIXNonUnicode")
@@ -79,7 +86,13 @@ def font_paths() -> list[str]:
     import matplotlib
 
     folders = [Path(matplotlib.get_data_path()) / "fonts" / "ttf"]
-    folders += [Path(p) for p in _fontconfig_dirs()]
+    # fontconfig's folders that Typst's own search of the system folders would miss
+    standard = [Path(p).expanduser() for p in SYSTEM_FONT_DIRS]
+    folders += [
+        Path(p)
+        for p in _fontconfig_dirs()
+        if not any(Path(p).is_relative_to(root) for root in standard)
+    ]
     seen, out = set(), []
     for folder in folders:
         if folder.is_dir() and str(folder) not in seen:
@@ -116,14 +129,12 @@ def installed_families() -> tuple[str, ...]:
     return tuple(f for f in FALLBACK_FAMILIES if f.casefold() in have)
 
 
-@lru_cache(maxsize=1)
-def _coverage() -> frozenset[int]:
-    """Every character some installed font can draw (Typst falls back to any font)."""
+def _charmaps(infos) -> frozenset[int]:
     from matplotlib import ft2font
 
     covered: set[int] = set()
     seen: set[tuple[str, int]] = set()
-    for info in _fonts().fonts():
+    for info in infos:
         if info.path is None or (info.path, info.index) in seen:
             continue
         if info.family.startswith(NOT_COVERING):
@@ -136,12 +147,32 @@ def _coverage() -> frozenset[int]:
     return frozenset(covered)
 
 
+@lru_cache(maxsize=1)
+def _fallback_coverage() -> frozenset[int]:
+    """The characters of the fallback families (a few files: read first, quickly)."""
+    wanted = {family.casefold() for family in installed_families()}
+    return _charmaps(i for i in _fonts().fonts() if i.family.casefold() in wanted)
+
+
+@lru_cache(maxsize=1)
+def _coverage() -> frozenset[int]:
+    """Every character some installed font can draw (Typst falls back to any font).
+
+    Reads every installed font's character map (hundreds of files with Noto): only done
+    when a text holds a character the fallback families lack.
+    """
+    return _charmaps(_fonts().fonts())
+
+
 def uncovered(text: str) -> list[str]:
     """The characters of ``text`` that no installed font can draw, each once, in order.
 
     >>> uncovered("Thank you")
     []
     """
+    quick = _fallback_coverage()
+    if all(ord(ch) in quick for ch in text):
+        return []
     have = _coverage()
     missing: list[str] = []
     for ch in text:
