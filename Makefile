@@ -28,8 +28,9 @@ workshop: $(STAMP)
 		--ServerApp.root_dir="$(CURDIR)" notebooks/00_start_here.ipynb
 
 ## Show the notebooks as clean pages for the projector (Voilà; localhost, with a token).
+## `make present PORT=9000` uses that port; without PORT, present mode's own default (8866).
 present: $(STAMP)
-	$(VENV)/bin/workshop-kit present
+	$(VENV)/bin/workshop-kit present $(if $(filter command line environment,$(origin PORT)),--port $(PORT))
 
 ## Let participants answer on their own phones (STORE=sessions/x.sqlite; see
 ## facilitator_notes/phones_on_the_day.md). BIND=0.0.0.0 listens on every network.
