@@ -489,3 +489,39 @@ def test_a_yes_no_answer_is_kept_for_its_check_in(room, tmp_path):
     requests = room.flag_requests("wants_to_talk")
     got = requests[["couple_code", "partner", "phase"]].values.tolist()
     assert got == [["K7P3", "A", "before"]]
+
+
+def test_6_quiz_and_label_exports_columns_are_the_tools(room, tmp_path):
+    head = (
+        f'Couple code,Partner,Phase,"{QT1}","Points - {QT1}","Feedback - {QT1}",'
+        "Q_TotalDuration,Event Name,Complete?\n"
+    )
+    report = import_file(room, write(tmp_path / "a.csv", head + "K7P3,A,before,4,0,,55,x,2\n"))
+    assert stored(room) == {("K7P3", "A", "before", "qt1"): 4.0}
+    assert "'Points - We make time" in str(report) and "'Complete?': a column REDCap" in str(report)
+
+
+def test_10_mac_text_with_carriage_returns_only(room, tmp_path):
+    curly = VU2.replace("'", "’")
+    text = f"sep=,\rCouple code,Partner,Phase,{curly}\rK7P3,A,before,4\r"
+    import_file(room, write(tmp_path / "mac.txt", text, "mac_roman"))
+    assert stored(room) == {("K7P3", "A", "before", "vu2"): 4.0}
+
+
+def test_summary_counts_imports_without_codes(tmp_path):
+    from workshop_kit.summary import build_summary
+
+    s = Session.create(tmp_path / "k.sqlite", "Summary", date="2026-11-21", couples=0)
+    codes = ["K7P3", "M4RT", "TW96"]
+    for code in codes:
+        s.add_couple(code)
+    rows = "".join(f"{c},{p},before,4\n" for c in codes for p in "AB")
+    import_file(s, write(tmp_path / "a.csv", HEAD + rows + "K7P3,A,after,3\n"))
+    section = build_summary(s)["imports"]
+    assert section["files"] == 1 and section["rows"] == 7
+    assert section["people"] == [
+        {"phase": "after", "n": None, "suppressed": True},  # one person: under k
+        {"phase": "before", "n": 6, "suppressed": False},
+    ]
+    assert not any(code in str(section) for code in codes)
+    s.close()

@@ -15,6 +15,7 @@ import pandas as pd
 from . import exercises, values_session
 from . import results as checkin_results_mod
 from .appreciation import appreciation_summary
+from .importers.history import imports_summary
 from .phones.devices import phones_summary
 from .session import Session
 
@@ -55,6 +56,7 @@ SUMMARY_SECTIONS: dict[str, Section] = {
     "values": values_session.values_summary_section,
     "appreciation": appreciation_summary,
     "phones": phones_summary,
+    "imports": imports_summary,
 }
 
 

@@ -197,6 +197,13 @@ TOOL_COLUMNS = {
     "redcap repeat instance": "REDCap",
     "redcap survey identifier": "REDCap",
     "redcap data access group": "REDCap",
+    "event name": "REDCap",
+    "survey identifier": "REDCap",
+    "survey timestamp": "REDCap",
+    "repeat instrument": "REDCap",
+    "repeat instance": "REDCap",
+    "data access group": "REDCap",
+    "complete": "REDCap",
     # Qualtrics (export tags in row 1, labels in row 2)
     "startdate": "Qualtrics",
     "enddate": "Qualtrics",
@@ -254,7 +261,8 @@ _TOOL_PATTERNS = (
     (re.compile(r"___\w+$"), "REDCap"),
     (re.compile(r"^custom data \d+$", re.I), "SurveyMonkey"),
     (re.compile(r"^#$"), "Typeform"),
-    (re.compile(r"^q_(recaptchascore|relevantid\w*|ballotboxstuffing)$", re.I), "Qualtrics"),
+    (re.compile(r"^Q_[A-Za-z]\w*$"), "Qualtrics"),
+    (re.compile(r"^(Points|Feedback) - ", re.I), "Microsoft Forms"),
 )
 # When a row was answered, most trusted first (a row edited later carries its edit time).
 ROW_TIME_COLUMNS = (
@@ -454,16 +462,15 @@ class Vocabulary:
         if not raw.strip():
             return Column(index, raw, "blank")
         found = self._known(index, raw, key)
-        if found is None:
-            for variant in variants(raw):
-                found = self._known(index, raw, normalise_text(variant))
-                if found is not None:
-                    break
         if found is not None:
             return found
-        tool = tool_of(raw, key)
+        tool = tool_of(raw, key)  # before the variants: "Points - <question>" is the tool's
         if tool:
             return Column(index, raw, "metadata", tool=tool, key=key)
+        for variant in variants(raw):
+            found = self._known(index, raw, normalise_text(variant))
+            if found is not None:
+                return found
         return Column(index, raw, "unknown", key=key)
 
     def score_row(self, cells: list[str]) -> int:

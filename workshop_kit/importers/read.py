@@ -208,8 +208,9 @@ def read_text(path: Path, file_name: str, score_row: Callable[[list[str]], int])
             "the file is empty; expected a header row "
             "(couple_code, partner, phase, qt1, ...) and one row per participant",
         )
-    first, _, rest = sample.lstrip("\ufeff").partition("\n")
-    sep = SEP_LINE.match(first.rstrip("\r"))
+    lines = sample.lstrip("\ufeff").splitlines(keepends=True)
+    first, rest = lines[0], "".join(lines[1:])
+    sep = SEP_LINE.match(first.rstrip("\r\n"))
     notes = [f"text in {encoding}"]
     if sep:
         delimiter = sep.group(1)
