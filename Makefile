@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PORT ?= 8888
 
-.PHONY: workshop present phones test lint format bench demo messages clean
+.PHONY: workshop present phones test test-fast lint format bench demo messages clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -52,6 +52,10 @@ messages: $(TEST_STAMP)
 ## Set everything up and run every test: unit tests, doctests, notebooks (nbval).
 test: $(TEST_STAMP)
 	$(PY) -m pytest
+
+## The quick loop while changing code: no browser tests and nothing marked slow.
+test-fast: $(TEST_STAMP)
+	$(PY) -m pytest -m "not browser and not slow"
 
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check .

@@ -405,9 +405,14 @@ def _(ctx):
     return import_file(ctx.session, ctx.csv([*rows, rows[1]]))
 
 
+def _already_imported(ctx: Ctx, report) -> None:
+    assert report.already_imported, report
+    assert len(ctx.session.answers()) == 3, "the second import wrote answers again"
+
+
 @case(
     "csv-same-file-twice",
-    check=lambda ctx, report: report.already_imported,
+    check=_already_imported,
     setup=lambda ctx: import_file(ctx.session, ctx.csv(ctx.wide_rows())),
 )
 def _(ctx):
@@ -694,7 +699,8 @@ def test_bad_input_gets_a_clear_error_or_a_safe_result(bad: Case, session, tmp_p
     if bad.error is None:
         result = bad.run(ctx)
         if bad.check:
-            bad.check(ctx, result)
+            # a check asserts; one that returns a value (a bare comparison) checks nothing
+            assert bad.check(ctx, result) is None, f"the check of {bad.id} returned a value"
         ledger.add("Bad input", "cases with a safe result")
     else:
         with pytest.raises(WorkshopKitError) as caught:
