@@ -114,6 +114,12 @@ def test_a_phone_joins_and_takes_the_whole_checkin(joined, store):
         assert session.consents(joined.couple_code, "A") is True
         assert session.flag(joined.couple_code, "A", "wants_to_talk") is True
     assert "Thank you" in joined.get("/c/before").body
+    # the check-in after asks the yes/no questions again, and keeps them per phase
+    assert "Question 1 of" in joined.get("/c/after").body
+    assert joined.checkin("after", answer_all) == 33
+    with Session.open(store) as session:
+        kept = {e.key for e in session.entries("flag_phase", joined.couple_code, "A")}
+    assert {"before:wants_to_talk", "after:wants_to_talk", "after:consent"} <= kept
 
 
 def test_skip_and_back_within_the_sitting(joined, store):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .content import Flag, Instrument, Item
-from .session import Session
+from .session import FLAG_PHASE, Session
 
 
 @dataclass(frozen=True)
@@ -61,13 +61,14 @@ def resume_index(
     """The first step this partner has not answered (or skipped) yet in ``phase``;
     ``len(steps)`` when every step has an answer.
 
-    A flag counts as answered once it has a value in any phase (a flag is the latest
-    word, whichever check-in gave it).
+    A yes/no question counts as answered once it was answered in this phase (each
+    check-in asks "I would like to talk to someone" again).
     """
     given = session.answered_items(couple_code, partner, phase)
+    flags = {e.key for e in session.entries(FLAG_PHASE, couple_code, partner)}
     for i, step in enumerate(steps):
         if step.kind == "flag":
-            if session.flag(couple_code, partner, step.flag.id) is None:
+            if f"{phase}:{step.flag.id}" not in flags:
                 return i
         elif step.key not in given:
             return i

@@ -496,7 +496,7 @@ class Checkin(Base):
                 if raw not in ("yes", "no"):
                     raise InputError(f"answer must be one of ['yes', 'no']; not {raw!r}")
                 value = raw == "yes"
-                session.set_flag(code, partner, step.flag.id, value, source="phone")
+                session.set_flag(code, partner, step.flag.id, value, source="phone", phase=phase)
             else:
                 raw = self.get_body_argument("value", "")
                 if not raw.isdigit():
