@@ -10,12 +10,14 @@ import itertools
 import logging
 import re
 import sqlite3
+import time
 
 import pytest
 from phones_support import free_port
 
 from workshop_kit.appreciation import notes, save_note
 from workshop_kit.phones import devices as dev
+from workshop_kit.phones.app import DEVICE_RECHECK
 from workshop_kit.phones.client import Phone
 from workshop_kit.phones.limits import Limits
 from workshop_kit.phones.server import BackgroundPhoneServer
@@ -291,6 +293,7 @@ def test_a_revoked_phone_is_refused(joined, store):
     joined.get("/c/before/1")
     with Session.open(store) as session:
         assert dev.revoke_devices(session, joined.couple_code, "A") >= 1
+    time.sleep(DEVICE_RECHECK + 0.1)  # the server trusts a phone's entry that long
     before = rows(store)
     assert joined.post("/c/before/1", {"value": "3"}).status == 403
     assert joined.get("/home").status == 403

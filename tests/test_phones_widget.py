@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
 
 from phones_support import free_port
 
 from workshop_kit.phones import devices as dev
+from workshop_kit.phones.app import DEVICE_RECHECK
 from workshop_kit.phones.client import Phone
 from workshop_kit.widgets.phones import PhonesPanel, address_options
 
@@ -46,6 +48,7 @@ def test_the_panel_starts_shows_the_codes_closes_and_stops(session):
         panel.code_picker.value, panel.partner_picker.value = code, "A"
         panel.revoke()
         assert "Stopped 1 phone of partner A" in panel.private_message.value
+        time.sleep(DEVICE_RECHECK + 0.1)  # the server trusts a phone's entry that long
         assert phone.get("/home").status == 403
         panel.reset_secret()
         assert not session.partner_secret_is_set(code, "A")

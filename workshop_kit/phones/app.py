@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -41,18 +42,20 @@ from ..exercises import (
     save_calm_down_plan,
 )
 from ..ios_geometry import pair_geometry
-from ..session import PHASES, Session, normalise_code
+from ..session import PHASES, Answer, Session, flag_entries, normalise_code
 from ..values import PILES, TOP_N, load_deck
 from ..values_session import place_card, read_sort, set_top5
 from . import devices as dev
 from .csrf import FormTokens
 from .i18n import pick_language, translations
 from .limits import Buckets, Limits
+from .writer import BatchWriter
 
 HERE = Path(__file__).resolve().parent
 DEVICE_COOKIE = "wk_phone"
 PRE_COOKIE = "wk_pre"
 COOKIE_MAX_AGE = 12 * 3600
+DEVICE_RECHECK = 2.0  # seconds a phone's device entry is trusted before it is read again
 LOG = logging.getLogger("workshop_kit.phones")
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -99,6 +102,28 @@ class State:
         self.by_device = Buckets(self.limits.device_rate, self.limits.device_burst)
         self.joins = Buckets(self.limits.join_rate, self.limits.join_burst)
         self.environments: dict[str, jinja2.Environment] = {}
+        self.writer = BatchWriter(self.session)
+        self._devices: dict[str, tuple[dev.Device | None, float]] = {}
+
+    def device(self, token: str | None) -> dev.Device | None:
+        """The phone of a device token, looked up in the store at most every
+        :data:`DEVICE_RECHECK` seconds (so a phone stopped in the panel is refused within
+        that time, and most requests need no store read)."""
+        if not token or len(token) > 100:
+            return None
+        now = time.monotonic()
+        key = dev.token_digest(token)
+        found = self._devices.get(key)
+        if found is None or now - found[1] > DEVICE_RECHECK:
+            if len(self._devices) > 5000:
+                self._devices.clear()
+            found = (dev.device_for_token(self.session, token), now)
+            self._devices[key] = found
+        return found[0]
+
+    def forget(self, token: str | None) -> None:
+        if token:
+            self._devices.pop(dev.token_digest(token), None)
 
     def environment(self, language: str) -> jinja2.Environment:
         if language not in self.environments:
@@ -160,7 +185,7 @@ class Base(tornado.web.RequestHandler):
             raise Refused(413, _("That was too much text to send at once."))
         token = self.get_cookie(DEVICE_COOKIE)
         if token:
-            self.device = dev.device_for_token(self.state.session, token)
+            self.device = self.state.device(token)
             if self.device is not None and not self.state.by_device.take(self.device.device):
                 raise Refused(429, _("Too many taps at once. Please wait a few seconds."))
         if self.request.method == "POST" and not self.state.tokens.check(
@@ -472,7 +497,7 @@ class Checkin(Base):
             error=error,
         )
 
-    def post(self, phase: str, number: str | None = None) -> None:
+    async def post(self, phase: str, number: str | None = None) -> None:
         if self.need_device() is None:
             return
         steps = self.state.steps
@@ -484,25 +509,28 @@ class Checkin(Base):
             self.redirect(self._url(phase, max(0, index - 1)), status=303)
             return
         step = self.state.steps[index]
-        session, code, partner = self.state.session, self.device.couple_code, self.device.partner
+        code, partner = self.device.couple_code, self.device.partner
+        answers, entries = [], []
         try:
             if action == "skip":
                 value = None
                 # a skipped yes/no question records nothing: consent stays "no"
                 if step.kind != "flag":
-                    session.record_answer(code, partner, phase, *step.key, None, source="phone")
+                    answers.append(Answer(code, partner, phase, *step.key, None))
             elif step.kind == "flag":
                 raw = self.get_body_argument("value", "")
                 if raw not in ("yes", "no"):
                     raise InputError(f"answer must be one of ['yes', 'no']; not {raw!r}")
                 value = raw == "yes"
-                session.set_flag(code, partner, step.flag.id, value, source="phone", phase=phase)
+                entries.extend(flag_entries(step.flag.id, value, code, partner, phase))
             else:
                 raw = self.get_body_argument("value", "")
-                if not raw.isdigit():
+                if not raw.isdigit() or len(raw) > 3:
                     raise InputError(f"answer must be a whole number; not {raw[:10]!r}")
                 value = int(raw)
-                session.record_answer(code, partner, phase, *step.key, value, source="phone")
+                answers.append(Answer(code, partner, phase, *step.key, value))
+            if answers or entries:
+                await self.state.writer.write(answers, entries)
         except InputError:
             self._show(
                 phase, index, error=self.t(_("Please choose one of the answers.")), status=400
@@ -835,6 +863,7 @@ class Done(Base):
         if self.need_device() is None:
             return
         dev.forget_device(self.state.session, self.get_cookie(DEVICE_COOKIE))
+        self.state.forget(self.get_cookie(DEVICE_COOKIE))
         self.clear_cookie(DEVICE_COOKIE, path="/")
         self.render_page(
             "message.html",
