@@ -1,6 +1,6 @@
 """Import check-in answers from files as survey tools and spreadsheets write them: all, or nothing.
 
-An import runs in four stages, one module each, every one readable alone:
+An import runs in stages, one module each, every one readable alone:
 
 :mod:`~workshop_kit.importers.read`
     Files, sheets, encodings, separators: every worksheet of a workbook; UTF-8, UTF-16
@@ -11,9 +11,12 @@ An import runs in four stages, one module each, every one readable alone:
 :mod:`~workshop_kit.importers.cells`
     A cell as a value: a number on the scale or the scale's words; ranges, dates, times and
     doubts are refused; couple codes a spreadsheet turned into numbers are recognised.
+:mod:`~workshop_kit.importers.rows`
+    Each row checked whole against its header; columns the header could not place watched.
+:mod:`~workshop_kit.importers.reimport`
+    Rows imported before are skipped; answers given since a form was filled in are kept.
 :mod:`~workshop_kit.importers.plan`
-    Every sheet checked whole, rows imported before dropped, and a preview of what would be
-    written.
+    Every sheet checked whole, and a preview of what would be written.
 
 Three layouts are read, each recognised from its header:
 

@@ -60,98 +60,30 @@ IDENTITY_WORDINGS = {
     ),
 }
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words an identity question may be made of (after folding); see :func:`identity_role`.
-_COUPLE_WORDS = set(
-    [
-        "couple",
-        "couples",
-        "code",
-        "id",
-        "your",
-        "our",
-        "what",
-        "is",
-        "the",
-        "please",
-        "enter",
-        "type",
-        "write",
-        "number",
-        "on",
-        "card",
-        "from",
-        "given",
-        "you",
-        "were",
-        "we",
-        "are",
-        "s",
-        "of",
-        "this",
-        "here",
-    ]
+_COUPLE_WORDS = _words(
+    """
+    couple couples code id your our what is the please enter type write number on
+    card from given you were we are s of this here
+    """
 )
-_PARTNER_WORDS = set(
-    [
-        "partner",
-        "a",
-        "or",
-        "b",
-        "are",
-        "you",
-        "which",
-        "what",
-        "i",
-        "am",
-        "is",
-        "your",
-        "the",
-        "letter",
-        "one",
-        "of",
-        "two",
-        "please",
-        "choose",
-        "select",
-    ]
+_PARTNER_WORDS = _words(
+    """
+    partner a or b are you which what i am is your the letter one of two please
+    choose select
+    """
 )
-_PHASE_WORDS = set(
-    [
-        "phase",
-        "before",
-        "or",
-        "after",
-        "the",
-        "workshop",
-        "session",
-        "course",
-        "class",
-        "programme",
-        "program",
-        "day",
-        "check",
-        "in",
-        "which",
-        "is",
-        "this",
-        "pre",
-        "post",
-        "today",
-        "when",
-        "are",
-        "you",
-        "filling",
-        "it",
-        "taking",
-        "survey",
-        "form",
-        "start",
-        "end",
-        "of",
-        "at",
-        "time",
-        "point",
-    ]
+_PHASE_WORDS = _words(
+    """
+    phase before or after the workshop session course class programme program day
+    check in which is this pre post today when are you filling it taking survey form
+    start end of at time point
+    """
 )
 
 # The survey tools' own columns, folded with normalise_text. The tool named is the one

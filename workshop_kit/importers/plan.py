@@ -1,20 +1,11 @@
 """Stage 4, plan: every sheet checked whole, and what an import would write.
 
-:func:`plan_import` reads a file through the stages before it (read, header, cells) and
-returns an :class:`ImportPlan`: the answers and yes/no answers to write, and a preview per
-sheet (rows, people, phases, answers) with what was skipped and why. Nothing is written
-here; :func:`workshop_kit.importers.import_file` writes a plan in one transaction.
-
-Re-importing (stated here because it is decided here):
-
-* A row is known by its **content**: couple code, partner, phase and the values given, not
-  by the file's bytes. A row imported before is skipped, whichever file it comes in (a form
-  downloaded again later, the same file saved with other line ends). The phase is part of
-  the row, so a file first imported with the wrong phase can be imported with the right one.
-* A new row never overwrites an answer given **since** it was filled in: when the row has a
-  time (a form's Timestamp, Completion time, Last modified time...) and the store holds a
-  different answer to that item recorded after it, the stored answer is kept and the
-  preview says so. A row without a time (typed from paper) is as new as the import.
+:func:`plan_import` reads a file through the stages before it (read, header, cells, rows)
+and returns an :class:`ImportPlan`: the answers and yes/no answers to write, and a preview
+per sheet (rows, people, check-ins, answers) with what was skipped and why. Rows imported
+before and answers given since are settled by :mod:`~workshop_kit.importers.reimport`.
+Nothing is written here; :func:`workshop_kit.importers.import_file` writes a plan in one
+transaction.
 
 Pure logic: no matplotlib, no ipywidgets.
 """
@@ -22,64 +13,19 @@ Pure logic: no matplotlib, no ipywidgets.
 from __future__ import annotations
 
 import csv
-import hashlib
-import json
-import re
-from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from itertools import chain
 from pathlib import Path
 
-from ..errors import InputError
-from ..session import CODE_PATTERN, PHASES, Answer, Session, flag_entries, normalise_code
-from .cells import (
-    mangled_code,
-    parse_answer,
-    parse_partner,
-    parse_phase,
-    parse_row_time,
-    parse_yes_no,
-    phase_of_name,
-)
-from .common import Problems, column_letter, in_sheet, normalise_text, reject, shorten
-from .header import (
-    HEADER_SEARCH_ROWS,
-    IDENTITY_WORDINGS,
-    ROW_TIME_COLUMNS,
-    Column,
-    Header,
-    Vocabulary,
-    find_header,
-)
-from .read import SUFFIXES, TEXT_SUFFIXES, FormulaCell, Sheet, Workbook, file_sha256, read_text
+from ..session import PHASES, Answer, Session
+from .cells import phase_of_name
+from .common import Problems, in_sheet, reject, shorten
+from .header import HEADER_SEARCH_ROWS, IDENTITY_WORDINGS, Column, Header, Vocabulary, find_header
+from .read import SUFFIXES, TEXT_SUFFIXES, Sheet, Workbook, file_sha256, read_text
+from .reimport import settle
+from .rows import SheetCheck, SheetPreview
 
-ANSWER_ROLES = ("answer", "flag")
-
-
-@dataclass
-class SheetPreview:
-    """What one sheet holds, as the preview shows it."""
-
-    name: str | None
-    layout: str = ""
-    header_rows: str = ""
-    rows: int = 0
-    people: set = field(default_factory=set)
-    phases: Counter = field(default_factory=Counter)
-    answers: int = 0
-    flags: int = 0
-    already: int = 0
-
-    def line(self) -> str:
-        where = f"sheet {self.name!r}" if self.name else "the file"
-        phases = ", ".join(f"{n} {p}" for p, n in sorted(self.phases.items())) or "no phase"
-        return (
-            f"{where} ({self.layout} layout, header in {self.header_rows}): {self.rows} rows, "
-            f"{len(self.people)} people ({phases}), {self.answers} answers, "
-            f"{self.flags} yes/no answers"
-            + (f"; {self.already} rows imported before, skipped" if self.already else "")
-        )
+__all__ = ["ImportPlan", "SheetPreview", "plan_import"]
 
 
 @dataclass
@@ -120,283 +66,6 @@ class ImportPlan:
             lines.append("Notes:")
             lines += [f"  - {n}" for n in self.notes]
         return "\n".join(lines)
-
-
-@dataclass
-class _Row:
-    number: int
-    code: str
-    partner: str
-    phase: str | None
-    answers: list[Answer]
-    flags: list[tuple]
-    time: datetime | None
-
-    def fingerprint(self) -> str:
-        content = [
-            self.code,
-            self.partner,
-            self.phase or "",
-            sorted((a.instrument, a.item_id, a.value) for a in self.answers),
-            sorted((f[1], f[2]) for f in self.flags),
-        ]
-        return hashlib.sha256(json.dumps(content).encode()).hexdigest()
-
-
-@dataclass
-class _ColumnWatch:
-    """What an unplaced column (no header, or a header the kit does not know) holds."""
-
-    column: Column
-    filled: int = 0
-    answer_like: str | None = None
-    answer_row: int = 0
-    first_row: int = 0
-
-
-class _SheetCheck:
-    """Checks one sheet's rows, collecting problems and (while there are none) rows."""
-
-    def __init__(self, vocab, codes, problems, file_name, phase, sheet, header):
-        self.vocab, self.codes, self.problems = vocab, codes, problems
-        self.file_name, self.phase_arg, self.sheet, self.header = file_name, phase, sheet, header
-        self.where_sheet = in_sheet(sheet.name)
-        self.preview = SheetPreview(sheet.name, header_rows=header.rows_text)
-        self.rows: list[_Row] = []
-        self.seen: dict[tuple, int] = {}
-        self.notes: list[str] = []
-        self.one = {role: header.by_role(role)[0] for role in header.roles if header.by_role(role)}
-        self.watch = [_ColumnWatch(c) for c in header.columns if c.role in ("blank", "unknown")]
-        self.extra: list[Column] = []
-        times = {c.key: c for c in header.by_role("metadata")}
-        self.time_col = next((times[k] for k in ROW_TIME_COLUMNS if k in times), None)
-        self.sheet_phase = phase_of_name(sheet.name)
-        # Qualtrics exports choices as numbers unless told otherwise: 1, 2 in the order the
-        # question lists them (the facilitator page asks for A, B / Before, After / Yes, No).
-        self.choice_numbers = "Qualtrics" in header.tools
-        if self.choice_numbers:
-            self.notes.append(
-                f"{in_sheet(sheet.name)}Qualtrics choice numbers read in the order the page "
-                "'Importing an online form' asks for: partner 1 = A, 2 = B; check-in "
-                "1 = before, 2 = after; yes/no questions 1 = yes, 2 = no"
-            )
-
-    def _cell(self, cells: list[str], col: Column) -> str:
-        return cells[col.index].strip() if col.index < len(cells) else ""
-
-    def _formula(self, cells, col, where) -> bool:
-        if col.index < len(cells) and isinstance(cells[col.index], FormulaCell):
-            self.problems.add(
-                f"{where}, {col.where}: a formula ({shorten(cells[col.index], 30)}) whose result "
-                "was never saved in the file; open the file in Excel or LibreOffice, save it, "
-                "and import it again (or paste the values in place of the formulas)"
-            )
-            return True
-        return False
-
-    def check(self, cells: list[str], number: int) -> None:
-        where = f"{self.where_sheet}row {number}"
-        width = len(self.header.columns)
-        if self.sheet.name is not None:
-            # A workbook has no separators to miss: cells right of the header are a column
-            # whose header cell is empty (often a merged cell).
-            for index in range(width + len(self.extra), len(cells)):
-                if cells[index].strip():
-                    while width + len(self.extra) <= index:
-                        blank = Column(width + len(self.extra), "", "blank")
-                        self.extra.append(blank)
-                        self.watch.append(_ColumnWatch(blank))
-        elif len(cells) > width and any(c.strip() for c in cells[width:]):
-            self.problems.add(
-                f"{where}: has {len(cells)} cells but the header row has {width} "
-                "columns; is a separator missing from the header or a value quoted wrongly?"
-            )
-            return
-        bad = self.problems.count
-        for watch in self.watch:
-            text = self._cell(cells, watch.column)
-            if text:
-                watch.filled += 1
-                watch.first_row = watch.first_row or number
-                if watch.answer_like is None and self._answer_like(text):
-                    watch.answer_like, watch.answer_row = text, number
-        code = self._code(cells, where)
-        partner = phase = None
-        try:
-            if not self._formula(cells, self.one["partner"], where):
-                text = self._cell(cells, self.one["partner"])
-                if self.choice_numbers and text in ("1", "2"):
-                    text = "AB"[int(text) - 1]
-                partner = parse_partner(text)
-        except InputError as exc:
-            self.problems.add(f"{where}, {self.one['partner'].where}: {exc}")
-        phase = self._phase(cells, where)
-        found_answers: list[Answer] = []
-        found_flags: list[tuple] = []
-        if "item_id" in self.one:
-            self._long(cells, where, code, partner, phase, found_answers)
-        for col in self.header.columns:
-            if col.role not in ANSWER_ROLES or self._formula(cells, col, where):
-                continue
-            text = self._cell(cells, col)
-            if not text:
-                continue
-            try:
-                if col.role == "answer":
-                    value = parse_answer(
-                        text,
-                        col.lo,
-                        col.hi,
-                        self.vocab.anchors.get(col.instrument),
-                        self.vocab.anchor_words.get(col.instrument),
-                    )
-                    found_answers.append(
-                        Answer(code, partner, phase, col.instrument, col.item_id, value)
-                    )
-                else:
-                    if self.choice_numbers and text == "2":
-                        text = "no"
-                    found_flags.append(("flag", col.flag, parse_yes_no(text), code, partner))
-            except InputError as exc:
-                self.problems.add(f"{where}, {col.where}: {exc}")
-        if self.problems.count > bad:
-            return
-        self.preview.rows += 1
-        for key in [(a.instrument, a.item_id) for a in found_answers] + [
-            ("flag", f[1]) for f in found_flags
-        ]:
-            full = (code, partner, phase, *key)
-            if full in self.seen:
-                what = key[1] if key[0] != "flag" else f"the yes/no question {key[1]!r}"
-                self.problems.add(
-                    f"{where}: couple {code} partner {partner}{f' ({phase})' if phase else ''}"
-                    f" answers {what} again, already given in row {self.seen[full]}; keep one "
-                    "row per participant and phase (delete the older one)"
-                )
-                return
-            self.seen[full] = number
-        if self.problems:
-            return  # once anything is wrong nothing will be written: keep no rows in memory
-        time = None
-        if self.time_col is not None:
-            time = parse_row_time(self._cell(cells, self.time_col))
-        self.rows.append(_Row(number, code, partner, phase, found_answers, found_flags, time))
-        self.preview.people.add((code, partner))
-        self.preview.phases[phase or "no phase"] += 1
-
-    def _answer_like(self, text: str) -> bool:
-        """A number or a scale's words: what a check-in answer looks like."""
-        if re.fullmatch(r"[+-]?\d+(?:[.,]0+)?", text.strip()):
-            return True
-        folded = normalise_text(re.sub(r"^\s*\d+\s*[-–:.)]?\s*", "", text))
-        return any(folded in anchors for anchors in self.vocab.anchors.values())
-
-    def _code(self, cells, where) -> str:
-        col = self.one["couple_code"]
-        if self._formula(cells, col, where):
-            return ""
-        raw = self._cell(cells, col)
-        code = normalise_code(raw)
-        if CODE_PATTERN.match(code) and code in self.codes:
-            return code
-        fixed = mangled_code(raw, self.codes) if raw else None
-        if fixed:
-            self.notes.append(
-                f"{where}: {raw!r} read as couple code {fixed} (a spreadsheet had turned the "
-                "code into a number; format that column as Text to keep codes as typed)"
-            )
-            return fixed
-        known = sorted(self.codes)
-        listed = ", ".join(known[:6]) + (", ..." if len(known) > 6 else "")
-        self.problems.add(
-            f"{where}, {col.where}: {raw!r} is not a couple code of this session; allowed: "
-            f"{listed or 'none yet (add couples first)'}"
-        )
-        return code
-
-    def _phase(self, cells, where) -> str | None:
-        col = self.one.get("phase")
-        if col is None:
-            return self.sheet_phase or self.phase_arg
-        if self._formula(cells, col, where):
-            return None
-        text = self._cell(cells, col)
-        if self.choice_numbers and text in ("1", "2"):
-            text = PHASES[int(text) - 1]
-        try:
-            phase = parse_phase(text)
-        except InputError as exc:
-            self.problems.add(f"{where}, {col.where}: {exc}")
-            return None
-        if self.sheet_phase and phase != self.sheet_phase:
-            self.problems.add(
-                f"{where}, {col.where}: says {phase} but the sheet is named "
-                f"{self.sheet.name!r}; correct the row or move it to the right sheet"
-            )
-        elif self.phase_arg and phase != self.phase_arg:
-            self.problems.add(
-                f"{where}, {col.where}: says {phase} but this import was started for the "
-                f"{self.phase_arg} check-in; choose 'from the file' or correct the row"
-            )
-        return phase
-
-    def _long(self, cells, where, code, partner, phase, found) -> None:
-        item_col, value_col = self.one["item_id"], self.one["value"]
-        item_id = self._cell(cells, item_col)
-        candidates = self.vocab.item_ids.get(item_id, [])
-        inst_col = self.one.get("instrument")
-        if inst_col is not None and self._cell(cells, inst_col):
-            candidates = [c for c in candidates if c[0] == self._cell(cells, inst_col)]
-        if not candidates:
-            listed = ", ".join(list(self.vocab.item_ids)[:5])
-            self.problems.add(
-                f"{where}, {item_col.where}: {item_id!r} is not an item of the check-in"
-                f"{' ' + repr(self._cell(cells, inst_col)) if inst_col else ''}; allowed: "
-                f"{listed}, ..."
-            )
-            return
-        inst_id, lo, hi = candidates[0]
-        text = self._cell(cells, value_col)
-        value = None
-        if text:
-            try:
-                value = parse_answer(
-                    text,
-                    lo,
-                    hi,
-                    self.vocab.anchors.get(inst_id),
-                    self.vocab.anchor_words.get(inst_id),
-                )
-            except InputError as exc:
-                self.problems.add(f"{where}, {value_col.where}: {exc}")
-                return
-        found.append(Answer(code, partner, phase, inst_id, item_id, value))
-
-    def finish(self, skipped: list[str]) -> None:
-        """Decide the unplaced columns once every row was seen."""
-        for watch in self.watch:
-            col = watch.column
-            letter = f"{self.where_sheet}column {column_letter(col.index)}"
-            if col.role == "blank":
-                if watch.filled:
-                    self.problems.add(
-                        f"{letter} has answers but no header ({watch.filled} cells, e.g. row "
-                        f"{watch.first_row}); type the question's item id or wording "
-                        f"into {self.header.rows_text}, or delete the column"
-                    )
-                continue
-            if watch.answer_like is not None:
-                self.problems.add(
-                    f"{self.where_sheet}{self.header.rows_text}, {col.where}: not a question "
-                    f"of the check-in, but it holds answers such as {watch.answer_like!r} "
-                    f"(row {watch.answer_row}). Name the column by an item id "
-                    f"({', '.join(list(self.vocab.item_ids)[:4])}, ...) or the question's "
-                    f"wording{self.vocab.suggest(col.header)}; or delete the column"
-                )
-            elif watch.filled:
-                skipped.append(f"{self.where_sheet}{col.where}: free text, not stored")
-            else:
-                skipped.append(f"{self.where_sheet}{col.where}: empty")
 
 
 def _wordings(role: str) -> str:
@@ -538,7 +207,7 @@ def plan_import(session: Session, path: Path | str, phase: str | None = None) ->
     problems = Problems(file_name)
     plan = ImportPlan(file_name, file_sha256(path), "", rows=0)
     sheets, book = _sheets(path, file_name, vocab)
-    checks: list[_SheetCheck] = []
+    checks: list[SheetCheck] = []
     looked_at, empty = [], 0
     try:
         for sheet in sheets:
@@ -567,7 +236,7 @@ def plan_import(session: Session, path: Path | str, phase: str | None = None) ->
                     f"(not answers the kit imports)"
                 )
                 continue
-            check = _SheetCheck(vocab, codes, problems, file_name, phase, sheet, header)
+            check = SheetCheck(vocab, codes, problems, file_name, phase, sheet, header)
             check.preview.layout = layout
             for col in header.by_role("metadata"):
                 plan.skipped.append(
@@ -615,7 +284,7 @@ def plan_import(session: Session, path: Path | str, phase: str | None = None) ->
         )
     if sum(c.preview.rows for c in checks) == 0:
         raise reject(file_name, "the file has a header row but no rows of answers")
-    _settle(session, plan, checks)
+    settle(session, plan, checks)
     plan.layout = " + ".join(dict.fromkeys(c.preview.layout for c in checks))
     return plan
 
@@ -636,76 +305,3 @@ def _no_header(file_name: str, head: list[list[str]]):
         f"; {_wordings('partner')}; {_wordings('phase')}; then one column per item id "
         "(qt1, qt2, ...) or question wording",
     )
-
-
-def _local(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.astimezone().astimezone(UTC)
-
-
-def _settle(session: Session, plan: ImportPlan, checks: list[_SheetCheck]) -> None:
-    """Drop rows imported before and answers older than the store's; fill the plan."""
-    conn = session.store.conn
-    rows = [(check, row, row.fingerprint()) for check in checks for row in check.rows]
-    known: set[str] = set()
-    prints = [p for _, _, p in rows]
-    for start in range(0, len(prints), 500):
-        chunk = prints[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        known |= {
-            r[0]
-            for r in conn.execute(
-                f"SELECT fingerprint FROM import_rows WHERE fingerprint IN ({marks})", chunk
-            )
-        }
-    legacy = conn.execute(
-        "SELECT 1 FROM imports i WHERE sha256 = ? AND NOT EXISTS "
-        "(SELECT 1 FROM import_rows r WHERE r.file_sha256 = i.sha256)",
-        (plan.sha256,),
-    ).fetchone()
-    latest: dict[tuple, tuple] = {}
-    if any(row.time for _, row, _ in rows):
-        for *key, value, stamp in conn.execute(
-            "SELECT couple_code, partner, phase, instrument, item_id, value, answered_at "
-            "FROM answers WHERE id IN (SELECT MAX(id) FROM answers "
-            "GROUP BY couple_code, partner, phase, instrument, item_id)"
-        ):
-            latest[tuple(key)] = (value, stamp)
-    for check, row, fingerprint in rows:
-        plan.rows += 1
-        if fingerprint in known or legacy:
-            plan.rows_before += 1
-            check.preview.already += 1
-            continue
-        plan.row_keys.append((fingerprint, row.code, row.partner, row.phase))
-        for answer in row.answers:
-            stored = latest.get(
-                (row.code, row.partner, row.phase, answer.instrument, answer.item_id)
-            )
-            if (
-                row.time is not None
-                and stored is not None
-                and stored[0] != answer.value
-                and datetime.fromisoformat(stored[1]) > _local(row.time)
-            ):
-                plan.kept.append(
-                    f"{in_sheet(check.sheet.name)}row {row.number}: {row.code} {row.partner} "
-                    f"{answer.item_id} stays {_shown(stored[0])} (given since; the file says "
-                    f"{_shown(answer.value)})"
-                )
-                continue
-            plan.answers.append(answer)
-            check.preview.answers += 1
-        plan.flags += row.flags
-        for _, flag_id, value, code, partner in row.flags:
-            # the yes/no answer, and the same answer kept for its check-in when known
-            plan.entries += flag_entries(flag_id, value, code, partner, row.phase)
-        check.preview.flags += len(row.flags)
-    for check in checks:
-        plan.sheets.append(check.preview)
-        plan.notes += check.notes
-
-
-def _shown(value) -> str:
-    if value is None:
-        return "skipped"
-    return str(int(value)) if float(value).is_integer() else str(value)
