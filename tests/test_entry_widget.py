@@ -133,7 +133,7 @@ def test_warns_before_replacing_a_form_already_in(session, entry):
     code = session.couple_codes()[0]
     session.record_answer(code, "A", "before", "checkin", "qt1", 3)
     entry.code.value, entry.partner.value = code, "A"
-    assert "already has 1 answers" in shown(entry.who_message)
+    assert "already has 1 answer for" in shown(entry.who_message)
 
 
 def test_structure_uses_the_kit_look(entry, session):

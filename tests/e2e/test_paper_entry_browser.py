@@ -161,3 +161,34 @@ def test_an_online_form_is_checked_then_imported(page, server, store_path, tmp_p
     box.get_by_role("button", name="Import this file", exact=True).click()
     expect(box).to_contain_text("Imported Check-in (Responses).csv (online form layout)")
     assert len(person_answers(store_path, code, "A")) == 1
+
+
+def test_a_paper_form_over_laptop_answers_asks_before_replacing(page, server, store_path):
+    """Partner A answered on the laptop (consent No); the paper says Yes: shown, then asked."""
+    from playwright.sync_api import expect
+
+    code = add_couple(store_path)
+    with Session.open(store_path) as session:
+        fields = form_fields(session.content)
+        session.record_answer(code, "A", "before", "checkin", "qt1", 4)
+        session.set_flag(code, "A", "consent", False, phase="before")
+    row = paper_row(fields)  # qt1 is a 4 there too; consent is "y"
+    row = "2" + row[1:]
+    open_notebook(page, server, NOTEBOOK)
+    entry = page.locator(".wk-root").first
+    entry.get_by_placeholder("couple code").fill(code)
+    entry.get_by_placeholder("A or B").fill("A")
+    entry.get_by_placeholder(f"{len(fields)} answers").fill(row)
+    expect(entry).to_contain_text(f"{len(fields)} of {len(fields)} answers typed.")
+    stored_before = stored_counts(store_path)
+    entry.get_by_role("button", name="Save this form", exact=True).click()
+    expect(entry).to_contain_text("Not saved yet: check the differences below and choose.")
+    expect(entry).to_contain_text("answer 1 (qt1): saved 4, this form 2")
+    expect(entry).to_contain_text("(consent): saved No, this form Yes")
+    assert stored_counts(store_path) == stored_before
+    screenshot(page, "60_tally_paper_forms-replace-question")
+    entry.get_by_role("button", name="Replace them with this form", exact=True).click()
+    expect(entry).to_contain_text(f"Saved couple {code}, partner A (before)")
+    with Session.open(store_path) as session:
+        assert session.flag(code, "A", "consent") is True
+        assert session.answered_items(code, "A", "before")[("checkin", "qt1")] == 2

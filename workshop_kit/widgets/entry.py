@@ -202,7 +202,8 @@ class EntryWidget:
         if given:
             common.set_text(
                 self.who_message,
-                f"Couple {code}, partner {partner} already has {len(given)} answers for "
+                f"Couple {code}, partner {partner} already has {len(given)} "
+                f"{'answer' if len(given) == 1 else 'answers'} for "
                 f"{self.phase.value}; where this form differs you will see the changes and "
                 "be asked before anything is replaced.",
                 "wk-error",
