@@ -12,7 +12,7 @@ import socket
 
 from ..errors import InputError
 
-DEFAULT_PORT = 8870
+DEFAULT_PORT = 8877
 ALL_INTERFACES = ("0.0.0.0", "::")
 LOOPBACK = "127.0.0.1"
 
@@ -85,8 +85,8 @@ def check_bind(address: str | None) -> str:
 def check_port(port: int) -> int:
     """``port`` when it is a usable port number (1024-65535), else an InputError.
 
-    >>> check_port(8870)
-    8870
+    >>> check_port(8877)
+    8877
     """
     if isinstance(port, bool) or not isinstance(port, int) or not 1024 <= port <= 65535:
         raise InputError(f"--port must be a number from 1024 to 65535; not {port!r}")
@@ -101,8 +101,8 @@ def public_address(bind: str) -> str:
 def allowed_hosts(bind: str, port: int) -> frozenset[str]:
     """Host headers the server answers (anything else is refused: DNS rebinding).
 
-    >>> sorted(allowed_hosts("127.0.0.1", 8870))
-    ['127.0.0.1:8870', 'localhost:8870']
+    >>> sorted(allowed_hosts("127.0.0.1", 8877))
+    ['127.0.0.1:8877', 'localhost:8877']
     """
     addresses = {bind}
     if bind in ALL_INTERFACES:
@@ -115,7 +115,7 @@ def allowed_hosts(bind: str, port: int) -> frozenset[str]:
 def join_url(address: str, port: int, join_code: str) -> str:
     """The address a phone opens to join.
 
-    >>> join_url("192.168.8.10", 8870, "K7P3QA")
-    'http://192.168.8.10:8870/j/K7P3QA'
+    >>> join_url("192.168.8.10", 8877, "K7P3QA")
+    'http://192.168.8.10:8877/j/K7P3QA'
     """
     return f"http://{address}:{port}/j/{join_code}"

@@ -16,7 +16,7 @@ SECURITY = ("WPA", "WEP", "nopass")
 def qr_svg(text: str, scale: int = 8) -> str:
     """``text`` as a QR code in an inline SVG (dark on white, a quiet zone around it).
 
-    >>> qr_svg("http://192.168.8.10:8870/j/K7P3QA").startswith("<svg")
+    >>> qr_svg("http://192.168.8.10:8877/j/K7P3QA").startswith("<svg")
     True
     """
     code = segno.make(text, error="m", micro=False)

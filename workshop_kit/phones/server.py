@@ -58,7 +58,7 @@ def http_server(state: State) -> tornado.httpserver.HTTPServer:
 def serve(
     store: Path | str,
     bind: str | None = None,
-    port: int = 8870,
+    port: int = 8877,
     limits: Limits | None = None,
     parent_pid: int | None = None,
     ready: threading.Event | None = None,
@@ -188,7 +188,7 @@ class PhoneServer:
         self,
         store: Path | str,
         bind: str | None = None,
-        port: int = 8870,
+        port: int = 8877,
         log: Path | str | None = None,
     ):
         self.store = Path(store).resolve()
