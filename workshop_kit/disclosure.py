@@ -345,21 +345,52 @@ class ReleaseLedger:
         """Person fingerprint -> contribution fingerprint."""
         return {_person(str(p)): _token(str(p), v) for p, v in contributions.items()}
 
+    def apart(self, quantity: str, state: Mapping[str, str]) -> int:
+        """Fewest people ``state`` differs in from a state shown before (0: shown as is).
+
+        The empty state (nothing shown) counts as shown, which makes the threshold rule
+        the first case of the differencing rule.
+        """
+        past = self.history.get(quantity, [])
+        if state in past:
+            return 0
+        return min(people_apart(old, state) for old in [{}, *past])
+
+    def allows(self, quantity: str, state: Mapping[str, str]) -> bool:
+        """True when ``state`` may be shown: shown before as is, or ``k`` people apart from all."""
+        apart = self.apart(quantity, state)
+        return apart == 0 or apart >= self.k
+
+    def record(self, quantity: str, state: Mapping[str, str], figures: Any) -> None:
+        """Note that ``figures`` over ``state`` are now shown (after :meth:`allows`)."""
+        past = self.history.setdefault(quantity, [])
+        if not past or past[-1] != state:
+            past.append(dict(state))
+        if self.shown.get(quantity) != figures:
+            self.shown[quantity] = figures
+        self.changed = True
+
+    def reserve(self, quantity: str, state: Mapping[str, str]) -> None:
+        """Count ``state`` as shown for differencing without showing figures over it.
+
+        For a figure that gives part of this quantity (an SD over these people): later
+        states must keep their distance from it as from a shown mean.
+        """
+        past = self.history.setdefault(quantity, [])
+        if state not in past:
+            past.append(dict(state))
+            self.changed = True
+
     def offer(self, quantity: str, contributions: Contributions, figures: Any) -> Released:
         """Publish ``figures`` for ``quantity`` if the rule allows; return what is shown."""
         state = self.fingerprint(contributions)
         past = self.history.get(quantity, [])
         if past and state == past[-1]:
             return Released(self.shown.get(quantity), state, 0)
-        apart = min(
-            (people_apart(old, state) for old in [{}, *past] if old != state),
-            default=self.k,
-        )
-        if apart >= self.k or (past and state in past):
+        apart = self.apart(quantity, state)
+        if apart == 0 or apart >= self.k:
             # A state shown before may be shown again: it gives nothing new.
-            self.history.setdefault(quantity, []).append(state)
-            self.shown[quantity] = figures
-            self.changed = True
+            self.record(quantity, state, figures)
             return Released(figures, state, 0)
         return Released(self.shown.get(quantity), state, self.k - apart)
 

@@ -157,18 +157,17 @@ def release_theme_means(
     for column in ("sd", "ci_low", "ci_high"):
         if column in out.columns:
             out[column] = math.nan
-    waiting = []
-    for i, row in enumerate(means.itertuples(index=False)):
+    waiting, n, mean, suppressed = [], [], [], []
+    for row in means.itertuples(index=False):
         contributions = people.get((row.subscale, row.phase), {})
         figures = None if row.suppressed else {"n": int(row.n), "mean": float(row.mean)}
         released = ledger.offer(f"checkin/{row.subscale}/{row.phase}", contributions, figures)
         if released.waiting_for:
             waiting.append(released.waiting_for)
-        if released.figures is None:
-            out.iloc[i, out.columns.get_loc("mean")] = math.nan
-            out.iloc[i, out.columns.get_loc("suppressed")] = True
-        else:
-            out.iloc[i, out.columns.get_loc("n")] = released.figures["n"]
-            out.iloc[i, out.columns.get_loc("mean")] = released.figures["mean"]
-            out.iloc[i, out.columns.get_loc("suppressed")] = False
+        shown = released.figures
+        n.append(row.n if shown is None else shown["n"])
+        mean.append(math.nan if shown is None else shown["mean"])
+        suppressed.append(shown is None)
+    if len(means):
+        out["n"], out["mean"], out["suppressed"] = n, mean, suppressed
     return out, min(waiting, default=0)

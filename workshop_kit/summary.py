@@ -17,6 +17,7 @@ from . import results as checkin_results_mod
 from .appreciation import appreciation_summary
 from .importers.history import imports_summary
 from .phones.devices import phones_summary
+from .published import publish_checkin
 from .session import Session
 
 Section = Callable[[Session], Any]
@@ -39,13 +40,12 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def checkin_section(session: Session) -> dict[str, Any]:
     results = checkin_results_mod.checkin_results(session)
-    k = session.k
-    reliability = checkin_results_mod.published_reliability(results, session.content, k)
+    shown = publish_checkin(session, results)
     return {
         "received": records(checkin_results_mod.checkins_received(session)),
-        "theme_means": records(checkin_results_mod.published_theme_means(results, k)),
-        "change": records(checkin_results_mod.room_change(results, k)),
-        "reliability": records(reliability),
+        "theme_means": records(shown.theme_means),
+        "change": records(shown.change),
+        "reliability": records(shown.reliability),
         "subscale_names": results.subscale_names,
     }
 

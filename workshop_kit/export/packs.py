@@ -31,7 +31,8 @@ from ..charts.pack import room_summary_pages
 from ..charts.style import chart_style, paper_name
 from ..couple import couple_scores, show_individual
 from ..errors import InputError
-from ..results import IOS_ID, CheckinResults, checkin_results, checkins_received, room_change
+from ..published import publish_checkin
+from ..results import IOS_ID, CheckinResults, checkin_results, checkins_received
 from ..session import Session, check_code_format
 from .pages import (
     CoupleFacts,
@@ -348,7 +349,7 @@ def build_room_summary(
     """Write ``out_dir/room-summary.pdf``: the room before/after per measure, k-suppressed."""
     paper = paper_name(paper)
     results = results if results is not None else checkin_results(session)
-    change = room_change(results, session.k)
+    change = publish_checkin(session, results).change
     content = session.content
     checkin = content.instrument("checkin")
     measures = [("checkin", checkin.name, {s.id: s.name for s in checkin.subscales}, (1, 5))]

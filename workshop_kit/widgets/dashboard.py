@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 
 from ..disclosure import load_ledger, save_ledger
 from ..live import LiveRoom, release_theme_means
+from ..published import CHECKIN_LEDGER
 from ..results import checkins_received, follow_up_list
 from ..scoring import subscale_scores
 from ..session import Session
@@ -32,7 +33,7 @@ from .live_chart import LiveRoomChart, dashboard_figure
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
-LEDGER_VIEW = "room_dashboard"  # the themes' release ledger, kept in the session file
+LEDGER_VIEW = CHECKIN_LEDGER  # one ledger with the reports, kept in the session file
 PRIVATE_TITLE = "Facilitator only — not for the projector"
 
 
@@ -161,8 +162,8 @@ class RoomDashboard:
         if force or self.chart_stale:
             self.received = self.live.received()
             self.painter.k = self.session.k
-            if self.ledger.k < self.session.k:  # k was raised: reread it with the new k
-                self.ledger = load_ledger(self.session.store, LEDGER_VIEW, self.session.k)
+            # read again each time: a report (results page, summary) may have shown more
+            self.ledger = load_ledger(self.session.store, LEDGER_VIEW, self.session.k)
             means, self.waiting = self.live.released_theme_means(self.ledger)
             self.chart.value = self.painter.png(self.received, means)
             save_ledger(self.session.store, LEDGER_VIEW, self.ledger)

@@ -15,7 +15,7 @@ from ..charts.checkin import room_before_after
 from ..charts.style import PROJECTOR_FIGSIZE, chart_style, drawing
 from ..errors import WorkshopKitError
 from ..export.folders import claim_exports_folder, session_exports_folder
-from ..results import checkin_results, room_change
+from ..published import publish_checkin
 from ..session import Session
 from . import common
 
@@ -34,8 +34,7 @@ def room_figure(session: Session, measure: str = "checkin") -> Figure:
     """
     from ..charts.style import empty_message
 
-    results = checkin_results(session)
-    change = room_change(results, session.k)
+    change = publish_checkin(session).change
     inst = session.content.instrument(measure)
     if measure == "checkin":
         names = {s.id: s.name for s in inst.subscales}
