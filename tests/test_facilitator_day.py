@@ -297,3 +297,19 @@ def test_switching_session_clears_the_support_message(tmp_path, monkeypatch):
     assert start.resources.value == ""
     assert "Saved 3" not in start.resources_message.value
     assert "Added couple" not in start.walk_in_message.value
+
+
+def test_00_says_plainly_when_pages_are_pinned_to_another_session(tmp_path, monkeypatch):
+    from workshop_kit.session import Session
+    from workshop_kit.widgets.start import StartWidget
+
+    monkeypatch.setenv("WORKSHOP_KIT_SESSIONS", str(tmp_path))
+    pinned = tmp_path / "pinned.sqlite"
+    Session.create(pinned, "Pinned", couples=1, seed=1).close()
+    monkeypatch.setenv("WORKSHOP_KIT_STORE", str(pinned))  # present mode --store
+    start = StartWidget()
+    start.title.value = "Another"
+    start.create_button.click()
+    assert "keep using it" in start.message.value and "pinned.sqlite" in start.message.value
+    start.open(pinned)
+    assert "keep using it" not in start.message.value

@@ -96,6 +96,12 @@ def set_current(path: Path | str) -> None:
     (sessions_dir() / CURRENT_POINTER).write_text(str(Path(path).resolve()), encoding="utf-8")
 
 
+def pinned_store_path() -> Path | None:
+    """The session file ``$WORKSHOP_KIT_STORE`` fixes for every page, or None."""
+    env = os.environ.get("WORKSHOP_KIT_STORE")
+    return Path(env) if env else None
+
+
 def current_store_path() -> Path:
     """The current session file: ``$WORKSHOP_KIT_STORE``, else the pointer of 00_start_here."""
     env = os.environ.get("WORKSHOP_KIT_STORE")

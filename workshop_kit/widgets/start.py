@@ -174,6 +174,15 @@ class StartWidget:
             "reload the page in present mode).",
             "wk-ok",
         )
+        pinned = locations.pinned_store_path()
+        if pinned is not None and pinned.resolve() != Path(session.path).resolve():
+            common.set_text(
+                self.message,
+                f"{verb} “{session.title}”, but the other pages were started for the "
+                f"session file {pinned.name} and keep using it (present mode with --store). "
+                "Restart present mode without --store to use this one everywhere.",
+                "wk-error",
+            )
         self.codes.value = codes_table(session)
         self.resources.value = resources_text(session.support_resources)
         # messages about the previous session must not stay under the new one's boxes
