@@ -483,7 +483,7 @@ class RoomValuesView:
         self.session = session
         self.deck = deck or _load_deck()
         self.refresh_button = common.button("↻ Refresh", "info", width="200px")
-        self.refresh_button.on_click(lambda _b: self.refresh())
+        common.on_click(self.refresh_button, self.refresh, self)
         self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="1280px"))
         self.caption = common.text("")
         self.view = common.root(

@@ -409,7 +409,7 @@ class ImportBox:
             layout=w.Layout(width="460px"),  # room for its longest choice at 24 px
         )
         self.check_button = common.button("Check this file", "info", width="260px")
-        self.check_button.on_click(lambda _b: self.check())
+        common.on_click(self.check_button, self.check, self)
         self.button = common.button("Import this file", "primary", width="260px")
         common.on_click(self.button, lambda: self.run(), self)
         self.message = w.HTML("")

@@ -63,22 +63,27 @@ class PhonesPanel:
         self.start_button = common.button("Start the phone page", "primary")
         self.stop_button = common.button("Stop it")
         self.stop_button.disabled = True
-        self.start_button.on_click(lambda _b: self.start())
-        self.stop_button.on_click(lambda _b: self.stop())
+        common.on_click(self.start_button, self.start, self, "status")
+        common.on_click(self.stop_button, self.stop, self, "status")
         self.status = common.text("The phone page is not running.", "wk-progress")
 
         self.ssid = w.Text(placeholder="Network name (SSID)", layout=w.Layout(width="420px"))
         self.password = w.Password(placeholder="Password", layout=w.Layout(width="420px"))
         self.wifi_button = common.button("Show the Wi-Fi code")
-        self.wifi_button.on_click(lambda _b: self.show_wifi(self.ssid.value, self.password.value))
+        common.on_click(
+            self.wifi_button,
+            lambda: self.show_wifi(self.ssid.value, self.password.value),
+            self,
+            "status",
+        )
         self.wifi = w.HTML("")
 
         self.join = w.HTML("")
         self.count = common.text("", "wk-question")
         self.close_button = common.button("Close joining", "warning")
         self.open_button = common.button("Open joining again (new code)")
-        self.close_button.on_click(lambda _b: self.close_joining())
-        self.open_button.on_click(lambda _b: self.open_joining(new_code=True))
+        common.on_click(self.close_button, self.close_joining, self, "status")
+        common.on_click(self.open_button, lambda: self.open_joining(new_code=True), self, "status")
 
         # facilitator only: stop a partner's phones, reset a secret
         self.private_toggle = w.ToggleButton(
@@ -87,13 +92,15 @@ class PhonesPanel:
             icon="eye-slash",
             layout=w.Layout(min_height="52px", width="auto"),
         )
-        self.private_toggle.observe(lambda _c: self._toggle_private(), "value")
+        common.on_change(
+            self.private_toggle, lambda _c: self._toggle_private(), self, "private_message"
+        )
         self.code_picker = common.code_picker(session)
         self.partner_picker = common.partner_picker()
         self.revoke_button = common.button("Stop this partner's phones", "danger")
         self.reset_button = common.button("Reset this partner's secret")
-        self.revoke_button.on_click(lambda _b: self.revoke())
-        self.reset_button.on_click(lambda _b: self.reset_secret())
+        common.on_click(self.revoke_button, self.revoke, self, "private_message")
+        common.on_click(self.reset_button, self.reset_secret, self, "private_message")
         self.private_message = common.text("")
         self.private = w.VBox(
             [

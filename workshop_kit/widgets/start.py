@@ -83,7 +83,7 @@ class StartWidget:
         common.on_click(self.save_resources_button, lambda: self.save_resources(), self)
         self.resources_message = common.text("")
         self.walk_in_button = common.button("Add a walk-in couple", width="300px")
-        self.walk_in_button.on_click(lambda _b: self.add_walk_in())
+        common.on_click(self.walk_in_button, self.add_walk_in, self)
         self.walk_in_message = common.text("")
         self.resources_box = w.VBox(
             [
