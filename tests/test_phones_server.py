@@ -388,3 +388,17 @@ def test_limits_are_checked():
 
     with pytest.raises(InputError, match="device_burst"):
         Limits(device_burst=0)
+
+
+def test_summary_json_counts_phones_only_from_k_and_names_no_one(store, codes):
+    import json
+
+    from workshop_kit.summary import build_summary
+
+    with Session.open(store) as session:
+        section = build_summary(session)["phones"]
+        joined = dev.joined_people(session)
+    assert section["joining_open"] is True and section["k"] == 3
+    assert section["people_joined"] == (joined if joined >= 3 else None)
+    text = json.dumps(section)
+    assert not any(code in text for code in codes)

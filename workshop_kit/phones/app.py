@@ -104,6 +104,7 @@ class State:
         self.environments: dict[str, jinja2.Environment] = {}
         self.writer = BatchWriter(self.session)
         self._devices: dict[str, tuple[dev.Device | None, float]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
 
     def device(self, token: str | None) -> dev.Device | None:
         """The phone of a device token, looked up in the store at most every
@@ -120,6 +121,11 @@ class State:
             found = (dev.device_for_token(self.session, token), now)
             self._devices[key] = found
         return found[0]
+
+    def lock(self, device: dev.Device) -> asyncio.Lock:
+        """One phone's changes run one at a time (a double tap must not interleave a
+        read-then-write of the same sort)."""
+        return self._locks.setdefault(device.device, asyncio.Lock())
 
     def forget(self, token: str | None) -> None:
         if token:
@@ -605,7 +611,7 @@ class ValuesSort(Base):
             error=error,
         )
 
-    def post(self) -> None:
+    async def post(self) -> None:
         if self.need_device() is None:
             return
         deck = self.state.deck
@@ -615,15 +621,18 @@ class ValuesSort(Base):
             deck.card(card_id)
             if pile not in PILES:
                 raise InputError(f"pile must be one of {list(PILES)}; not {pile!r}")
-            sort = place_card(
-                self.state.session,
-                self.device.couple_code,
-                self.device.partner,
-                card_id,
-                pile,
-                deck,
-                source="phone",
-            )
+            # the store work (read, write, read) on a worker thread: the loop keeps serving
+            async with self.state.lock(self.device):
+                sort = await _off_loop(
+                    place_card,
+                    self.state.session,
+                    self.device.couple_code,
+                    self.device.partner,
+                    card_id,
+                    pile,
+                    deck,
+                    "phone",
+                )
         except InputError:
             sort = read_sort(self.state.session, self.device.couple_code, self.device.partner, deck)
             if card_id not in deck.ids:
@@ -665,18 +674,19 @@ class TopFive(Base):
             error=error,
         )
 
-    def post(self) -> None:
+    async def post(self) -> None:
         if self.need_device() is None:
             return
         deck = self.state.deck
         session, code, partner = self.state.session, self.device.couple_code, self.device.partner
-        sort = read_sort(session, code, partner, deck)
         try:
-            if self.get_body_argument("action", "") == "clear":
-                set_top5(session, code, partner, [], deck, source="phone")
-            else:
-                pick = self.get_body_argument("pick", "")[:60]
-                set_top5(session, code, partner, [*sort.top5, pick], deck, source="phone")
+            async with self.state.lock(self.device):
+                if self.get_body_argument("action", "") == "clear":
+                    ranking = []
+                else:
+                    sort = read_sort(session, code, partner, deck)
+                    ranking = [*sort.top5, self.get_body_argument("pick", "")[:60]]
+                await _off_loop(set_top5, session, code, partner, ranking, deck, "phone")
         except InputError:
             self._show(error=self.t(_("Please choose one of the cards shown.")), status=400)
             return
