@@ -508,7 +508,7 @@ class RoomValuesView:
         with chart_style("projector"):
             fig = room_values_figure(self.session, self.deck)
             buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", dpi=80)
+            fig.savefig(buffer, format="png")
         self.image.value = buffer.getvalue()
         counts = values_sorted_count(self.session, self.deck)
         common.set_text(
