@@ -333,6 +333,7 @@ def test_6_free_text_is_skipped_and_listed_but_numbers_under_an_unknown_header_r
         ("What is your couple code?", "Are you partner A or B?", "Before or after the workshop?"),
         ("Couple ID", "Which partner are you?", "Which check-in is this?"),
         ("Your couple code (on your card)", "Partner letter", "Pre or post"),
+        ("Enter your code", "Are you person A or person B?", "Phase"),
     ],
 )
 def test_7_identity_questions_may_be_worded_as_people_word_them(

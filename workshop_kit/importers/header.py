@@ -74,8 +74,8 @@ _COUPLE_WORDS = _words(
 )
 _PARTNER_WORDS = _words(
     """
-    partner a or b are you which what i am is your the letter one of two please
-    choose select
+    partner person a or b are you which what i am is your the letter one of two
+    please choose select
     """
 )
 _PHASE_WORDS = _words(
@@ -280,10 +280,10 @@ def identity_role(key: str) -> str | None:
     if not words or len(key.split()) > 9:
         return None
     if words <= _COUPLE_WORDS and (
-        key in ("code", "couple") or ("couple" in words and words & {"code", "id", "number"})
+        "code" in words or key == "couple" or ("couple" in words and words & {"id", "number"})
     ):
         return "couple_code"
-    if words <= _PARTNER_WORDS and "partner" in words:
+    if words <= _PARTNER_WORDS and words & {"partner", "person"}:
         return "partner"
     if words <= _PHASE_WORDS and (
         {"before", "after"} <= words
