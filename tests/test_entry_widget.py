@@ -166,7 +166,7 @@ def test_import_box_lands_a_file_and_lists_problems(session, tmp_path, entry):
     box.path.value = str(good)
     assert box.check() is True  # the preview: what would be added, and what skipped
     message = shown(box.message)
-    assert "1 rows, 1 people (1 before), 1 answers" in message
+    assert "1 row, 1 person (1 before), 1 answer" in message
     assert "column D 'Email': a column" in message and "Nothing was added yet" in message
     assert session.answers().empty
     assert box.run() is True

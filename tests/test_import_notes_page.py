@@ -15,8 +15,8 @@ from workshop_kit.session import Session
 
 PAGE = Path(__file__).resolve().parents[1] / "facilitator_notes" / "importing_an_online_form.md"
 EXAMPLE = re.compile(
-    r"\*\*Example\*\* \(`(?P<name>[^`]+)`[^)]*\): imports (?P<rows>\d+) rows, "
-    r"(?P<answers>\d+) answers, (?P<flags>\d+) yes/no answers\.\n\n```text\n(?P<body>.*?)\n```",
+    r"\*\*Example\*\* \(`(?P<name>[^`]+)`[^)]*\): imports (?P<rows>\d+) rows?, "
+    r"(?P<answers>\d+) answers?, (?P<flags>\d+) yes/no answers?\.\n\n```text\n(?P<body>.*?)\n```",
     re.DOTALL,
 )
 TOOLS = [

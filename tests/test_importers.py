@@ -394,12 +394,12 @@ def test_cli_import_exit_status_and_store_unchanged(session, tmp_path):
     assert store_state(session) == before
     result = subprocess.run([*cli, str(good), "--dry-run"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "1 rows, 1 people (1 before), 1 answers" in result.stdout
+    assert "1 row, 1 person (1 before), 1 answer" in result.stdout
     assert "Nothing was written (--dry-run)." in result.stdout
     assert store_state(session) == before
     result = subprocess.run([*cli, str(good)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "1 answers" in result.stdout
+    assert "1 answer," in result.stdout
     assert session.answers()["value"].tolist() == [5.0]
 
 

@@ -8,6 +8,7 @@ from workshop_kit.paper import form_fields, missing_forms
 from workshop_kit.session import Session
 
 from .conftest import (
+    SCREENSHOTS,
     add_couple,
     assert_fits_the_projector,
     open_notebook,
@@ -153,11 +154,12 @@ def test_an_online_form_is_checked_then_imported(page, server, store_path, tmp_p
     box.get_by_placeholder("for example").fill(str(form))
     stored_before = stored_counts(store_path)
     box.get_by_role("button", name="Check this file", exact=True).click()
-    expect(box).to_contain_text("1 rows, 1 people (1 before), 1 answers, 0 yes/no answers")
+    expect(box).to_contain_text("1 row, 1 person (1 before), 1 answer, 0 yes/no answers")
     expect(box).to_contain_text("column B 'Email Address': a column Google Forms adds")
     expect(box).to_contain_text("free text, not stored")
     assert stored_counts(store_path) == stored_before  # checking writes nothing
     screenshot(page, "60_tally_paper_forms-import-preview")
+    box.screenshot(path=str(SCREENSHOTS / "60_tally_paper_forms-import-box.png"))
     box.get_by_role("button", name="Import this file", exact=True).click()
     expect(box).to_contain_text("Imported Check-in (Responses).csv (online form layout)")
     assert len(person_answers(store_path, code, "A")) == 1

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from ..session import Session
 from .cells import parse_answer, parse_partner, parse_phase, parse_yes_no
-from .common import Problems, column_letter, normalise_text
+from .common import Problems, column_letter, normalise_text, plural
 from .header import IDENTITY_WORDINGS, TOOL_COLUMNS, Column, Vocabulary, find_header
 from .plan import ImportPlan, SheetPreview, plan_import
 from .read import SUFFIXES, detect_encoding, file_sha256
@@ -96,13 +96,13 @@ class ImportReport:
             )
         else:
             head = (
-                f"Imported {self.file_name} ({self.layout} layout): {self.rows} rows, "
-                f"{self.answers} answers, {self.flags} yes/no answers."
+                f"Imported {self.file_name} ({self.layout} layout): {plural(self.rows, 'row')}, "
+                f"{plural(self.answers, 'answer')}, {plural(self.flags, 'yes/no answer')}."
             )
             if self.rows_before:
-                head += f" {self.rows_before} rows were imported before and were skipped."
+                head += f" {plural(self.rows_before, 'row')} imported before: skipped."
             if self.kept:
-                head += f" {self.kept} answers given since were kept."
+                head += f" {plural(self.kept, 'answer')} given since: kept."
         return head + (f"\n{self.details}" if self.details else "")
 
 
@@ -136,8 +136,9 @@ def preview_file(session: Session, path: Path | str, phase: str | None = None) -
         lines.append("Every row was imported before: importing adds nothing.")
     else:
         lines.append(
-            f"Importing would add {len(plan.answers)} answers and {len(plan.flags)} yes/no "
-            f"answers from {plan.rows - plan.rows_before} rows."
+            f"Importing would add {plural(len(plan.answers), 'answer')} and "
+            f"{plural(len(plan.flags), 'yes/no answer')} from "
+            f"{plural(plan.rows - plan.rows_before, 'row')}."
             if new
             else "Importing would add no answers."
         )
@@ -185,7 +186,7 @@ def import_file(session: Session, path: Path | str, phase: str | None = None) ->
     >>> _ = (folder / "paper.csv").write_text(f"couple_code;partner;phase;qt1;ios\\n"
     ...                                       f"{code};A;before;4;5\\n", encoding="utf-8")
     >>> print(import_file(s, folder / "paper.csv").__str__().splitlines()[0])
-    Imported paper.csv (wide layout): 1 rows, 2 answers, 0 yes/no answers.
+    Imported paper.csv (wide layout): 1 row, 2 answers, 0 yes/no answers.
     >>> import_file(s, folder / "paper.csv").already_imported
     True
     """

@@ -66,6 +66,15 @@ def shorten(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 row``, ``2 rows``; ``many`` for an irregular plural.
+
+    >>> plural(1, "row"), plural(3, "row"), plural(1, "person", "people")
+    ('1 row', '3 rows', '1 person')
+    """
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def in_sheet(sheet: str | None) -> str:
     """``"sheet 'After', "`` for a workbook sheet, ``""`` for a text file."""
     return f"sheet {sheet!r}, " if sheet else ""

@@ -32,7 +32,7 @@ from .cells import (
     parse_yes_no,
     phase_of_name,
 )
-from .common import column_letter, in_sheet, normalise_text, shorten
+from .common import column_letter, in_sheet, normalise_text, plural, shorten
 from .header import ROW_TIME_COLUMNS, Column
 from .read import FormulaCell
 
@@ -57,10 +57,11 @@ class SheetPreview:
         where = f"sheet {self.name!r}" if self.name else "the file"
         phases = ", ".join(f"{n} {p}" for p, n in sorted(self.phases.items())) or "no phase"
         return (
-            f"{where} ({self.layout} layout, header in {self.header_rows}): {self.rows} rows, "
-            f"{len(self.people)} people ({phases}), {self.answers} answers, "
-            f"{self.flags} yes/no answers"
-            + (f"; {self.already} rows imported before, skipped" if self.already else "")
+            f"{where} ({self.layout} layout, header in {self.header_rows}): "
+            f"{plural(self.rows, 'row')}, {plural(len(self.people), 'person', 'people')} "
+            f"({phases}), {plural(self.answers, 'answer')}, "
+            f"{plural(self.flags, 'yes/no answer')}"
+            + (f"; {plural(self.already, 'row')} imported before, skipped" if self.already else "")
         )
 
 
