@@ -158,3 +158,50 @@ def test_an_emoji_no_font_has_becomes_a_close_symbol(monkeypatch):
     monkeypatch.setattr(typeset, "_fallback_coverage", lambda: frozenset(dejavu))
     assert printable_note("Thank you 💖") == ("Thank you ♥", [])
     assert printable_note("谢谢")[1] == ["谢"]
+
+
+# -- the projector's word cloud (matplotlib) ---------------------------------------------
+def test_the_word_cloud_draws_every_script_with_a_font_that_has_it(fonts_installed, tmp_path):
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from workshop_kit.charts.appreciation import room_words_cloud, unprintable_words
+    from workshop_kit.charts.fonts import families
+    from workshop_kit.charts.style import chart_style
+
+    words = pd.DataFrame(
+        {"word": ["谢谢", "धन्यवाद", "شكرا", "תודה", "kind"], "participants": [5, 4, 4, 3, 3]}
+    )
+    assert unprintable_words(words) == []
+    with chart_style("projector"):
+        fig = Figure()
+        ax = room_words_cloud(words, 3, ax=fig.add_subplot())
+        fig.canvas.draw()
+    drawn = {
+        t.get_gid().split(":")[1]: t for t in ax.texts if (t.get_gid() or "").startswith("word:")
+    }
+    assert set(drawn) == set(words["word"])
+    for artist in drawn.values():
+        prop = artist.get_fontproperties()
+        assert list(prop.get_family())[: len(families())] == list(families())
+    # every character drawn with a font that has it: read back from the figure as a PDF
+    pdf = tmp_path / "cloud.pdf"
+    with chart_style("projector"):
+        fig.savefig(pdf)
+    assert drawn_without_a_glyph(pdf) == []
+    # words do not run into each other: each is measured in the font it is drawn with
+    boxes = [t.get_window_extent() for t in drawn.values()]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            overlap_x = min(a.x1, b.x1) - max(a.x0, b.x0)
+            overlap_y = min(a.y1, b.y1) - max(a.y0, b.y0)
+            assert overlap_x <= 1 or overlap_y <= 1
+
+
+def test_a_word_no_font_can_show_is_named():
+    import pandas as pd
+
+    from workshop_kit.charts.appreciation import unprintable_words
+
+    found = unprintable_words(pd.DataFrame({"word": [f"love{NO_FONT_HAS}", "kind"]}))
+    assert len(found) == 1 and "U+E000" in found[0] and "love" in found[0]

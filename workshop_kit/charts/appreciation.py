@@ -17,6 +17,8 @@ from matplotlib.transforms import Affine2D
 
 from ..appreciation import load_appreciation, notes
 from ..session import PARTNERS, Session
+from .fonts import families as font_families
+from .fonts import missing_characters
 from .style import (
     BLUE,
     GREEN,
@@ -29,7 +31,7 @@ from .style import (
     get_ax,
     paper_size,
 )
-from .text import FONT, displayable, text_width, typeset
+from .text import FONT, displayable, typeset
 
 WORD_COLOURS = [BLUE, VERMILLION, GREEN, "#7A3E6B", INK]  # dark enough on white
 CARD_ACCENT = "#C8553D"
@@ -37,6 +39,30 @@ CARD_FILL = "#FFF9F2"
 
 
 # -- room words ---------------------------------------------------------------------
+def word_width(word: str, size: float) -> float:
+    """Width of ``word`` in points at ``size``, in the fallback fonts it is drawn with."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    prop = FontProperties(family=list(font_families()), size=size)
+    return text_to_path.get_text_width_height_descent(word, prop, ismath=False)[0]
+
+
+def unprintable_words(words: pd.DataFrame) -> list[str]:
+    """Sentences naming each shown word that holds a character no installed font has."""
+    out = []
+    for word in words.get("word", []):
+        missing = missing_characters(str(word))
+        if missing:
+            codes = ", ".join(f"U+{ord(ch):04X}" for ch in missing)
+            out.append(
+                f"The word {word!r} has characters no font on this computer can show "
+                f"({codes}); they appear as empty boxes. Install fonts that have them "
+                "(on Debian or Ubuntu: fonts-noto-core, fonts-noto-cjk)."
+            )
+    return out
+
+
 def _cloud_rows(words: pd.DataFrame, width: float, big: float, small: float):
     top, least = words["participants"].max(), words["participants"].min()
     placed, row, row_width = [], [], 0.0
@@ -44,7 +70,7 @@ def _cloud_rows(words: pd.DataFrame, width: float, big: float, small: float):
     for word, count in zip(words["word"], words["participants"]):
         share = (count - least) / (top - least) if top > least else 1.0
         size = small + (big - small) * math.sqrt(share)
-        w = text_width(word, size)
+        w = word_width(word, size)
         if row and row_width + gap + w > width:
             placed.append(row)
             row, row_width = [], 0.0
@@ -109,6 +135,7 @@ def room_words_cloud(
                 va="center",
                 color=WORD_COLOURS[colour % len(WORD_COLOURS)],
                 parse_math=False,
+                family=list(font_families()),  # any script: the installed fonts that have it
                 gid=f"word:{word}:{count}",
             )
             colour += 1
@@ -140,6 +167,8 @@ def room_words_bars(
         return empty_message(ax, f"No word has been given by {k} or more people yet.")
     data = words.sort_values(["participants", "word"], ascending=[True, False])
     bars = ax.barh(data["word"], data["participants"], color=BLUE)
+    for label in ax.get_yticklabels():
+        label.set_fontfamily(list(font_families()))  # any script: the installed fonts
     ax.bar_label(bars, padding=6, fontsize="large")
     ax.set_xlabel("people who gave this word")
     ax.xaxis.get_major_locator().set_params(integer=True)

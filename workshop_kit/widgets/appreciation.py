@@ -570,7 +570,7 @@ class RoomWordsView:
     def refresh(self) -> None:
         from matplotlib.figure import Figure
 
-        from ..charts.appreciation import room_words_bars, room_words_cloud
+        from ..charts.appreciation import room_words_bars, room_words_cloud, unprintable_words
         from ..charts.style import chart_style
 
         words, waiting = ap.published_room_words(self.session)
@@ -584,4 +584,9 @@ class RoomWordsView:
         self.image.value = buffer.getvalue()
         given = int(ap.notes_per_couple(self.session)["partners_with_words"].sum())
         note = waiting_note(waiting, self.session.k)
-        common.set_text(self.caption, f"{given} people have given words so far. {note}".strip())
+        text = f"{given} people have given words so far. {note}".strip()
+        problems = unprintable_words(words)  # a word some characters of cannot be shown
+        if problems:
+            common.set_text(self.caption, " ".join([text, *problems]), "wk-error")
+        else:
+            common.set_text(self.caption, text)
