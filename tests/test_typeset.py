@@ -108,3 +108,27 @@ def test_large_print_sets_every_word_at_18_points_or_more(demo_session, tmp_path
     normal = packs.build_pack(demo_session, code, tmp_path / "normal")[0]
     assert min(_sizes(normal)) < 18.0  # the usual pack is not large print by accident
     assert len(PdfReader(pdf).pages) > len(PdfReader(normal).pages)
+
+
+def _lightness(hex_colour: str) -> float:
+    """CIE L* (0 black to 100 white) of an sRGB colour: what a greyscale printer keeps."""
+    rgb = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    y = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 116 * y ** (1 / 3) - 16 if y > 0.008856 else 903.3 * y
+
+
+def test_chart_marks_can_be_told_apart_in_greyscale(demo_session):
+    # colour-blind-safe (Okabe-Ito) and, printed in grey, every two marks of a legend
+    # still differ: in shape, or clearly in lightness
+    code = demo_session.couple_codes()[4]
+    for partner in "AB":
+        demo_session.set_flag(code, partner, "consent", True)
+    doc = packs.couple_document(demo_session, code)
+    (chart,) = [b for p in doc["pages"] for b in p.get("blocks", []) if b["t"] == "dumbbell"]
+    legend = chart["legend"]
+    assert len(legend) == 4
+    for i, one in enumerate(legend):
+        for other in legend[i + 1 :]:
+            apart = abs(_lightness(one["colour"]) - _lightness(other["colour"]))
+            assert one["shape"] != other["shape"] or apart >= 20, (one, other)

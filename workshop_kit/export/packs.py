@@ -27,8 +27,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..charts.pack import room_summary_pages
-from ..charts.style import chart_style, paper_name
+from ..charts.style import paper_name
 from ..couple import couple_scores, show_individual
 from ..errors import InputError
 from ..published import publish_checkin
@@ -44,6 +43,7 @@ from .pages import (
     cover_page,
     document,
     next_steps_page,
+    room_summary_pages,
     support_page,
     values_page,
 )
@@ -328,20 +328,6 @@ def _inside(out_dir: Path, code: str) -> Path:
     return folder
 
 
-def _write_pdf(path: Path, figures: list, title: str) -> None:
-    from matplotlib.backends.backend_pdf import PdfPages
-
-    tmp = path.with_name(f".{path.name}.tmp")
-    # the print style embeds TrueType fonts (pdf.fonttype 42), read when the file is written
-    with (
-        chart_style("print"),
-        PdfPages(tmp, metadata={**PDF_METADATA, "Title": title}) as pdf,
-    ):
-        for fig in figures:
-            pdf.savefig(fig)
-    os.replace(tmp, path)
-
-
 # -- the room summary --------------------------------------------------------------------
 def build_room_summary(
     session: Session, out_dir: Path | str, paper: str = "A4", results: CheckinResults | None = None
@@ -360,13 +346,15 @@ def build_room_summary(
         measures.append(
             (inst_id, inst.name, {inst_id: inst.name}, (inst.total_min, inst.total_max))
         )
-    figures = room_summary_pages(
-        session.title, session.date, session.k, checkins_received(session), change, measures, paper
+    look = Look(paper=paper, **_programme_look(session))
+    pages = room_summary_pages(
+        session.title, session.date, session.k, checkins_received(session), change, measures, look
     )
+    pdf, _marks = compile_pdf(TEMPLATE, document("Room summary", pages, look))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / ROOM_SUMMARY
-    _write_pdf(path, figures, "Room summary")
+    _write_bytes(path, pdf)
     return path
 
 

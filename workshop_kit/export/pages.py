@@ -1027,3 +1027,80 @@ class PackPage:
     module: str
     contents: str
     build: Callable[..., list[dict]]
+
+
+# -- the facilitator's room summary ------------------------------------------------------
+def room_summary_pages(
+    session_title: str,
+    session_date: str,
+    k: int,
+    received: pd.DataFrame,
+    change: pd.DataFrame,
+    measures: list[tuple[str, str, dict, tuple]],
+    look: Look,
+) -> list[dict]:
+    """The room's before and after for the facilitator, k-suppressed (no couple, no note).
+
+    The first measure (the check-in themes) fills the first page; the one-line measures
+    (closeness circles, totals) share the second, whose title names them. ``change`` is
+    :func:`workshop_kit.results.room_change`; ``measures`` lists
+    ``(measure id, name, subscale names, scale)``.
+    """
+    footer = "Facilitator copy: aggregates only, safe to share with the room."
+    details = (session_title, long_date(session_date), "for the facilitator")
+    first = Sheet(look, footer=footer)
+    first.header("Room summary", *details)
+    for row in received.itertuples():
+        first.text(
+            f"Check-ins {PHASE_WORDS[row.phase]}: {row.received} of {row.participants} people.",
+            size=11.5,
+            after=0.02,
+        )
+    first.text(
+        f"Averages only. Any theme with fewer than {k} people who answered "
+        "both before and after is hidden, so no one can be picked out.",
+        size=11.5,
+        colour=MUTED,
+        after=0.15,
+    )
+    _room_measure(first, change, measures[0], k, row_height=0.42)
+    pages = [first.page(stem="room-themes")]
+    if len(measures) > 1:
+        second = Sheet(look, footer=footer)
+        names = [name for _id, name, _names, _scale in measures[1:]]
+        second.header("Room summary: " + " and ".join(names), *details)
+        for measure in measures[1:]:
+            _room_measure(second, change, measure, k, row_height=0.9)
+            second.space(0.3)
+        pages.append(second.page(stem="room-measures"))
+    return pages
+
+
+def _room_measure(s: Sheet, change: pd.DataFrame, measure: tuple, k: int, row_height: float):
+    from ..charts.checkin import room_before_after
+
+    measure_id, name, names, scale = measure
+    mine = change[change["measure"] == measure_id] if not change.empty else change
+    shown = mine[~mine["suppressed"].astype(bool)] if not mine.empty else mine
+    if shown.empty:
+        s.heading(name, colour=BLUE)
+        s.text(
+            f"Fewer than {k} people have answered both before and after, so there is "
+            "nothing to show.",
+            size=12,
+        )
+        return
+    top, bottom = 0.95, 0.75  # the title and legend above the axes; the note below
+    plot = min(6.4, row_height * len(shown) + 0.4)
+    height = top + plot + bottom
+    with chart_style("print"), _rc(s.look):
+        fig, ax = chart_figure(
+            s.look, s.text_width, height, left=2.3, right=1.6, bottom=bottom, top=top
+        )
+        room_before_after(mine, names, k, ax=ax, scale=scale, title=name, note_left=0.0)
+        alt = f"{name}: the room's average before and after. " + "; ".join(
+            f"{names.get(r.subscale, r.subscale)}: {r.mean_before:.2f} before, "
+            f"{r.mean_after:.2f} after"
+            for r in shown.itertuples()
+        )
+        s.chart(fig, alt + ".", after=0.1)
