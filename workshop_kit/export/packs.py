@@ -380,6 +380,9 @@ _WORKER: dict = {}
 
 
 def _start_worker(store_path: str, paper: str, out_dir: str, large: bool = False) -> None:
+    # one worker process per core, each compiling on one thread: Typst's own thread pool
+    # (rayon) would otherwise start a thread per core in every worker and they would fight
+    os.environ.setdefault("RAYON_NUM_THREADS", "1")
     session = Session.open(store_path)  # each process reads the store through its own link
     _WORKER.update(
         session=session,
@@ -436,7 +439,10 @@ def build_all_packs(
     -----
     Worker processes are started with ``forkserver`` (``spawn`` where there is none),
     never ``fork``: Typst compiles with a pool of threads, and a process forked after
-    its parent compiled a document waits for that pool forever.
+    its parent compiled a document waits for that pool forever. Like every ``spawn`` or
+    ``forkserver`` pool, a worker imports the script that started it (not a notebook or
+    the ``workshop-kit`` command): a script calling this must keep its work under
+    ``if __name__ == "__main__":``.
     """
     paper = paper_name(paper)
     codes = session.couple_codes()
@@ -492,7 +498,8 @@ def _context():
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         # the server imports the kit once; each worker forked from it starts with it loaded
-        context.set_forkserver_preload(["workshop_kit.export.packs"])
+        # (Typst and PDFium too: importing them compiles nothing, so forking stays safe)
+        context.set_forkserver_preload(["workshop_kit.export.packs", "typst", "pypdfium2"])
         return context
     return multiprocessing.get_context("spawn")
 
