@@ -12,6 +12,7 @@ widget; and it reads the store to see that the clicks were saved.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
@@ -29,7 +30,7 @@ from workshop_kit.present import free_port
 from workshop_kit.session import Session
 from workshop_kit.widgets.checkin import checkin_steps
 
-from .conftest import CHECKOUT, SMALL, screenshot
+from .conftest import CHECKOUT, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -143,10 +144,8 @@ class Lab:
         import json
 
         for kernel in json.loads(self.api("/api/kernels")):
-            try:
+            with contextlib.suppress(OSError):
                 self.api(f"/api/kernels/{kernel['id']}", method="DELETE")
-            except OSError:
-                pass
 
     def new_log(self) -> str:
         """What the server (and the kernels it started) logged since the last call."""
@@ -199,7 +198,9 @@ def kernel_problems(lab: Lab, page) -> list[str]:
     """Every error line in JupyterLab's log console and in the server's log."""
     found = []
     console = log_console_text(page)
-    found += [f"log console: {line}" for line in console.splitlines() if CONSOLE_ERRORS.search(line)]
+    found += [
+        f"log console: {line}" for line in console.splitlines() if CONSOLE_ERRORS.search(line)
+    ]
     found += [
         f"server log: {line}" for line in lab.new_log().splitlines() if SERVER_ERRORS.search(line)
     ]
@@ -229,9 +230,7 @@ def kernel_idle(lab: Lab, notebook: str, settle: float = 1.0, timeout: float = 1
 
     deadline, idle_since = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
-        sessions = [
-            s for s in json.loads(lab.api("/api/sessions")) if s["path"].endswith(notebook)
-        ]
+        sessions = [s for s in json.loads(lab.api("/api/sessions")) if s["path"].endswith(notebook)]
         states = [s["kernel"]["execution_state"] for s in sessions]
         if states == ["idle"]:
             idle_since = idle_since or time.monotonic()
@@ -268,9 +267,11 @@ def run_notebook(lab: Lab, page, notebook: str, wait_for: str = ".wk-root") -> N
 
 
 def widget_errors(page) -> list[str]:
-    return [
-        t for t in page.locator(".jp-OutputArea .wk-error").all_inner_texts() if t.strip()
-    ] + page.locator(".jp-OutputArea-output[data-mime-type*='error']").all_inner_texts()
+    """Errors shown in the notebook's outputs (the private panel's red title is none)."""
+    shown = page.locator(".jp-OutputArea .wk-error").all_inner_texts()
+    return [t for t in shown if t.strip() and not t.startswith("Facilitator only")] + page.locator(
+        ".jp-OutputArea-output[data-mime-type*='error']"
+    ).all_inner_texts()
 
 
 def answers_of(store: Path, code: str, partner: str, phase: str) -> list[float]:
@@ -348,7 +349,9 @@ def test_checkin_in_jupyterlab_to_the_end_with_both_partners(lab, lab_page, clea
     code = fresh[0]
     with Session.open(lab.store) as session:
         steps = checkin_steps(session)
-    run_notebook(lab, page, f"{'10_checkin_before' if phase == 'before' else '40_checkin_after'}.ipynb")
+    run_notebook(
+        lab, page, f"{'10_checkin_before' if phase == 'before' else '40_checkin_after'}.ipynb"
+    )
     for partner, secret in (("A", "rose42"), ("B", "lily42")):
         start_checkin(page, code, partner, secret)
         for number, step in enumerate(steps, start=1):
@@ -366,4 +369,187 @@ def test_checkin_in_jupyterlab_to_the_end_with_both_partners(lab, lab_page, clea
         for partner in "AB":
             assert len(answers_of(lab.store, code, partner, phase)) == items
             assert session.flag(code, partner, "consent") is True
+    assert widget_errors(page) == []
+
+
+# -- the main flow of every other notebook ------------------------------------------------
+def output_root(page, index: int = 0):
+    return page.locator(".jp-OutputArea .wk-root").nth(index)
+
+
+def test_values_sort_in_jupyterlab(lab, lab_page, clean, fresh):
+    from playwright.sync_api import expect
+
+    from workshop_kit.values import load_deck
+    from workshop_kit.values_session import read_sort
+
+    page, code, deck = lab_page, fresh[0], load_deck()
+    run_notebook(lab, page, "20_shared_values.ipynb")
+    root = output_root(page)
+    root.locator("select").first.select_option(label=code)
+    root.get_by_role("button", name="Partner A", exact=True).click()
+    root.get_by_role("button", name="Start", exact=True).click()
+    progress = root.locator(".wk-progress").first
+    piles = ["Very important", "Important", "Not important", "Very important"]
+    for done, pile in enumerate(piles):
+        expect(progress).to_contain_text(f"{done} of {len(deck.cards)} cards sorted")
+        root.get_by_role("button", name=pile, exact=True).click()
+    expect(progress).to_contain_text(f"{len(piles)} of {len(deck.cards)} cards sorted")
+    with Session.open(lab.store) as session:
+        sort = read_sort(session, code, "A", deck)
+    assert sorted(sort.piles.values()) == sorted(["very", "important", "not", "very"])
+    assert widget_errors(page) == []
+
+
+def test_appreciation_round_words_and_notes_in_jupyterlab(lab, lab_page, clean, fresh):
+    from playwright.sync_api import expect
+
+    from workshop_kit import appreciation as ap
+
+    page, code = lab_page, fresh[0]
+    with Session.open(lab.store) as session:
+        rounds_before = len(ap.rounds_run(session))
+    run_notebook(lab, page, "30_appreciation.ipynb")
+    rounds, notes, words = output_root(page, 0), output_root(page, 1), output_root(page, 2)
+
+    rounds.get_by_role("button", name="▶ Start", exact=True).click()
+    page.wait_for_timeout(2500)
+    rounds.get_by_role("button", name="❚❚ Pause", exact=True).click()
+    rounds.get_by_role("button", name="Next prompt ▶", exact=True).click()
+
+    notes.locator("select").first.select_option(label=code)
+    notes.get_by_role("button", name="Partner B", exact=True).click()
+    notes.get_by_role("button", name="Open my notes", exact=True).click()
+    fields = notes.locator(".wk-secret input[type=password]")
+    fields.nth(0).fill("maple9")
+    fields.nth(1).fill("maple9")
+    notes.get_by_role("button", name="Save my secret", exact=True).click()
+    notes.locator("textarea").fill("Thank you for the tea this morning.")
+    notes.get_by_role("button", name="Save note", exact=True).click()
+    expect(notes.locator(".wk-ok")).to_be_visible()
+
+    words.locator("select").first.select_option(label=code)
+    words.get_by_role("button", name="Partner A", exact=True).click()
+    words.get_by_placeholder("word 1").fill("kind")
+    words.get_by_placeholder("word 2").fill("funny")
+    words.get_by_role("button", name="Save my words", exact=True).click()
+    expect(words.locator(".wk-ok")).to_be_visible()
+
+    with Session.open(lab.store) as session:
+        assert len(ap.rounds_run(session)) == rounds_before + 1
+        assert [n.text for n in ap.notes(session, code, "B")] == [
+            "Thank you for the tea this morning."
+        ]
+        assert ap.words_of(session, code, "A") == ["kind", "funny"]
+    assert widget_errors(page) == []
+
+
+def test_practice_exercises_in_jupyterlab(lab, lab_page, clean, fresh):
+    from playwright.sync_api import expect
+
+    from workshop_kit import exercises as ex
+
+    page, code = lab_page, fresh[0]
+    with Session.open(lab.store) as session:
+        listened = ex.listening_totals(session)["rounds"]
+
+    run_notebook(lab, page, "32_active_listening.ipynb")
+    root = output_root(page)
+    root.get_by_role("button", name="▶ Start", exact=True).click()
+    root.get_by_role("button", name="Next: Reflect back ▶", exact=True).click()
+    root.get_by_role("button", name="Finish round", exact=True).click()
+    expect(root.locator(".wk-ok")).to_contain_text("Well done")
+
+    run_notebook(lab, page, "34_rituals_plan.ipynb")
+    root = output_root(page)
+    selects = root.locator("select")
+    selects.first.select_option(label=code)
+    for row in range(2):  # the first two suggested rituals, on Sunday
+        selects.nth(1 + 2 * row).select_option(index=1 + row)
+        selects.nth(2 + 2 * row).select_option(label="Sunday")
+        root.get_by_placeholder("19:30").nth(row).fill(f"1{row}:00")
+    root.get_by_role("button", name="Save plan", exact=True).click()
+    expect(root.locator(".wk-ok, .wk-error")).to_contain_text("Saved:")
+
+    run_notebook(lab, page, "36_calm_down_plan.ipynb")
+    root = output_root(page)
+    code_picker, signal, come_back = (root.locator("select").nth(i) for i in range(3))
+    code_picker.select_option(label=code)
+    root.get_by_role("button", name="Partner A", exact=True).click()
+    signal.select_option(index=1)
+    root.get_by_role("button", name="20 min", exact=True).click()
+    come_back.select_option(index=1)
+    root.get_by_role("button", name="Save plan", exact=True).click()
+    expect(root.locator(".wk-ok")).to_contain_text("Saved, partner A")
+
+    with Session.open(lab.store) as session:
+        assert ex.listening_totals(session)["rounds"] == listened + 1
+        assert session.entries(ex.RITUALS_KIND, code)
+        assert session.entries(ex.CALM_DOWN_KIND, code, "A")
+    assert widget_errors(page) == []
+
+
+def test_paper_entry_in_jupyterlab(lab, lab_page, clean, fresh):
+    from playwright.sync_api import expect
+
+    from workshop_kit.paper import form_fields
+
+    page, code = lab_page, fresh[0]
+    with Session.open(lab.store) as session:
+        fields = form_fields(session.content)
+    row = "".join(
+        "y" if f.kind == "flag" else ("5" if f.kind == "picture" else "3") for f in fields
+    )
+    run_notebook(lab, page, "60_tally_paper_forms.ipynb")
+    entry = output_root(page)
+    entry.get_by_placeholder("couple code").fill(code)
+    entry.get_by_placeholder("A or B").fill("A")
+    entry.get_by_placeholder(f"{len(fields)} answers").fill(row)
+    expect(entry).to_contain_text(f"{len(fields)} of {len(fields)} answers typed.")
+    entry.get_by_role("button", name="Save this form", exact=True).click()
+    expect(entry).to_contain_text(f"Saved couple {code}, partner A (before)")
+    numeric = sum(f.kind != "flag" for f in fields)
+    assert len(answers_of(lab.store, code, "A", "before")) == numeric
+    assert widget_errors(page) == []
+
+
+def test_dashboard_in_jupyterlab(lab, lab_page, clean, fresh):
+    from playwright.sync_api import expect
+
+    page, code = lab_page, fresh[0]
+    run_notebook(lab, page, "70_room_dashboard.ipynb", wait_for=".wk-root img")
+    chart = page.locator(".jp-OutputArea .wk-root img").first
+    expect(chart).to_have_attribute("src", re.compile(r"\S"))
+    first = chart.get_attribute("src")
+    with Session.open(lab.store) as other:
+        item = other.content.instrument("checkin").items[0].id
+        for partner in "AB":
+            other.record_answer(code, partner, "before", "checkin", item, 4)
+    expect(chart).not_to_have_attribute("src", first, timeout=30_000)
+    # the facilitator-only panel opens from a click (a subshell thread in JupyterLab)
+    page.get_by_role("button", name="Show the facilitator-only panel").click()
+    expect(page.locator(".jp-OutputArea .wk-private")).to_be_visible()
+    page.get_by_role("button", name="Hide the facilitator-only panel").click()
+    expect(page.locator(".jp-OutputArea .wk-private")).to_be_hidden()
+    assert widget_errors(page) == []
+
+
+def test_results_and_pack_export_in_jupyterlab(lab, lab_page, clean):
+    from playwright.sync_api import expect
+
+    page = lab_page
+    run_notebook(lab, page, "50_results.ipynb")
+    expect(page.locator(".jp-OutputArea img").first).to_be_visible()
+    with Session.open(lab.store) as session:
+        codes = session.couple_codes()
+    charts = output_root(page, 0)
+    charts.locator("select").first.select_option(label=codes[0])
+    charts.get_by_role("button", name="Save this couple's charts", exact=True).click()
+    expect(charts.locator(".wk-ok")).to_contain_text("Saved")
+    page.get_by_role("button", name="Export take-home packs").click()
+    expect(page.get_by_text("take-home packs (A4)")).to_be_visible(timeout=300_000)
+    packs = lab.root / "exports" / lab.store.stem / "packs"
+    pdfs = sorted(packs.rglob("*.pdf"))
+    assert {p.parent.name for p in pdfs} >= set(codes[:3]), pdfs[:5]
+    assert list((lab.root / "exports").rglob(f"{codes[0]}-checkin-charts.pdf"))
     assert widget_errors(page) == []
