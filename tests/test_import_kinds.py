@@ -526,3 +526,14 @@ def test_summary_counts_imports_without_codes(tmp_path):
     ]
     assert not any(code in str(section) for code in codes)
     s.close()
+
+
+def test_3_a_sheet_of_answers_under_headers_the_kit_cannot_read_refuses_the_file(room, tmp_path):
+    path = xlsx(
+        tmp_path / "a.xlsx",
+        {
+            "Before": [["couple_code", "partner", "phase", "qt1"], ["K7P3", "A", "before", 2]],
+            "After": [["couple_code", "partner", "phase", "qt 1 after"], ["K7P3", "A", "after", 5]],
+        },
+    )
+    refused(room, path, "sheet 'After', column D 'qt 1 after' holds answers such as '5' (row 2)")

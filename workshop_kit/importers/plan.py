@@ -23,9 +23,12 @@ from .common import Problems, in_sheet, reject, shorten
 from .header import HEADER_SEARCH_ROWS, IDENTITY_WORDINGS, Column, Header, Vocabulary, find_header
 from .read import SUFFIXES, TEXT_SUFFIXES, Sheet, Workbook, file_sha256, read_text
 from .reimport import settle
-from .rows import SheetCheck, SheetPreview
+from .rows import SheetCheck, SheetPreview, unplaced_answers
 
 __all__ = ["ImportPlan", "SheetPreview", "plan_import"]
+
+# The kit's own data export: tables worked out again from the answers, never imported.
+KIT_TABLES = {"sessions", "scores", "changes", "values_sorts", "appreciation_words"}
 
 
 @dataclass
@@ -231,6 +234,13 @@ def plan_import(session: Session, path: Path | str, phase: str | None = None) ->
                 continue
             layout = _check_header(header, sheet, file_name, phase, book is not None, vocab)
             if layout is None:
+                kit_table = sheet.name in KIT_TABLES and any(
+                    c.key == "session id" for c in header.by_role("metadata")
+                )
+                if not kit_table:  # answers on a sheet the kit cannot read refuse the file
+                    rows = chain(head[header.last_row :], sheet.rows)
+                    for message in unplaced_answers(rows, header.last_row + 1, header, vocab):
+                        problems.add(f"sheet {sheet.name!r}, {message}")
                 plan.skipped.append(
                     f"sheet {sheet.name!r}: no couple code and check-in question columns "
                     f"(not answers the kit imports)"

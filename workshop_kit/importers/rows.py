@@ -65,6 +65,54 @@ class SheetPreview:
         )
 
 
+def answer_like(text: str, vocab) -> bool:
+    """A whole number or a scale's words: what a check-in answer looks like."""
+    if re.fullmatch(r"[+-]?\d+(?:[.,]0+)?", text.strip()):
+        return True
+    folded = normalise_text(re.sub(r"^\s*\d+\s*[-–:.)]?\s*", "", text))
+    return any(folded in anchors for anchors in vocab.anchors.values())
+
+
+def unplaced_answers(rows, first_number: int, header, vocab) -> list[str]:
+    """For a sheet that is not imported: its columns the kit cannot place that hold answers.
+
+    Parameters
+    ----------
+    rows : iterable of list of str
+        The sheet's rows below its header.
+    first_number : int
+        The spreadsheet number of the first of ``rows``.
+    header : Header
+        The sheet's header.
+    vocab : Vocabulary
+        For the scales' words.
+
+    Returns
+    -------
+    list of str
+        One problem per column with an empty or unknown header holding a number or a
+        scale's words (what the sheet's name and column are, and an example cell).
+    """
+    watched = {c.index: c for c in header.columns if c.role in ("blank", "unknown")}
+    found: dict[int, tuple[str, int]] = {}
+    for number, cells in enumerate(rows, start=first_number):
+        for index, text in enumerate(cells):
+            if index >= len(header.columns):
+                watched.setdefault(index, Column(index, "", "blank"))
+            if index in watched and index not in found and answer_like(text, vocab):
+                found[index] = (text.strip(), number)
+    problems = []
+    for index, (text, number) in sorted(found.items()):
+        col = watched[index]
+        what = col.where if col.role == "unknown" else f"column {column_letter(index)}"
+        problems.append(
+            f"{what} holds answers such as {text!r} (row {number}) but the sheet has no "
+            "check-in question columns; name the columns by item id or wording, or delete "
+            "the column or the sheet"
+        )
+    return problems
+
+
 @dataclass
 class Row:
     number: int
@@ -161,7 +209,7 @@ class SheetCheck:
             if text:
                 watch.filled += 1
                 watch.first_row = watch.first_row or number
-                if watch.answer_like is None and self._answer_like(text):
+                if watch.answer_like is None and answer_like(text, self.vocab):
                     watch.answer_like, watch.answer_row = text, number
         code = self._code(cells, where)
         partner = phase = None
@@ -226,13 +274,6 @@ class SheetCheck:
         self.rows.append(Row(number, code, partner, phase, found_answers, found_flags, time))
         self.preview.people.add((code, partner))
         self.preview.phases[phase or "no phase"] += 1
-
-    def _answer_like(self, text: str) -> bool:
-        """A number or a scale's words: what a check-in answer looks like."""
-        if re.fullmatch(r"[+-]?\d+(?:[.,]0+)?", text.strip()):
-            return True
-        folded = normalise_text(re.sub(r"^\s*\d+\s*[-–:.)]?\s*", "", text))
-        return any(folded in anchors for anchors in self.vocab.anchors.values())
 
     def _code(self, cells, where) -> str:
         col = self.one["couple_code"]
