@@ -402,3 +402,19 @@ def test_summary_json_counts_phones_only_from_k_and_names_no_one(store, codes):
     assert section["people_joined"] == (joined if joined >= 3 else None)
     text = json.dumps(section)
     assert not any(code in text for code in codes)
+
+
+def test_a_busy_store_says_not_saved_and_saves_nothing(joined, store, monkeypatch):
+    from workshop_kit.errors import StoreError
+    from workshop_kit.session import Session as RealSession
+
+    def busy(self, *args, **kwargs):
+        raise StoreError("the session file is busy")
+
+    joined.get("/c/before/1")
+    before = rows(store)
+    monkeypatch.setattr(RealSession, "record_form", busy)
+    reply = joined.post("/c/before/1", {"value": "3"})
+    assert reply.status == 503 and "was not saved" in reply.body
+    assert "busy" in reply.body and "Traceback" not in reply.body
+    assert rows(store) == before

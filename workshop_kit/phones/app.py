@@ -34,7 +34,7 @@ from ..appreciation import (
 )
 from ..appreciation import notes as read_notes
 from ..checkin_flow import Step, checkin_steps, resume_index
-from ..errors import InputError
+from ..errors import InputError, WorkshopKitError
 from ..exercises import (
     calm_down_plan,
     check_calm_down_plan,
@@ -271,6 +271,14 @@ class Base(tornado.web.RequestHandler):
     def write_error(self, status_code: int, **kwargs) -> None:
         # No traceback and no request details on the page, whatever happened.
         text = _("That page is not here.") if status_code == 404 else _("Something went wrong.")
+        error = kwargs.get("exc_info", (None, None))[1]
+        if isinstance(error, WorkshopKitError):
+            # the store was busy or failed: nothing of this request was saved
+            status_code = 503
+            text = _(
+                "Your last answer was not saved: the laptop was busy for a moment. "
+                "Please go back and tap it again."
+            )
         self.render_page(
             "message.html",
             status=status_code,
