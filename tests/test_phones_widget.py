@@ -45,13 +45,18 @@ def test_the_panel_starts_shows_the_codes_closes_and_stops(session):
         late = Phone(phone.base, source="127.0.0.9")
         assert late.get(f"/j/{url.rsplit('/', 1)[1]}").status == 404
 
+        panel.private_toggle.value = True
         panel.code_picker.value, panel.partner_picker.value = code, "A"
+        assert f"Partner A of {code}: 1 phone (joined" in panel.partner_phones.value
         panel.revoke()
+        assert "(stopped)" in panel.partner_phones.value
         assert "Stopped 1 phone of partner A" in panel.private_message.value
         time.sleep(DEVICE_RECHECK + 0.1)  # the server trusts a phone's entry that long
         assert phone.get("/home").status == 403
         panel.reset_secret()
         assert not session.partner_secret_is_set(code, "A")
+        panel.private_toggle.value = False
+        assert panel.partner_phones.value.count(code) == 0
 
         panel.open_joining(new_code=True)
         assert dev.joining(session).open and url.rsplit("/", 1)[1] not in panel.join.value

@@ -102,6 +102,9 @@ class PhonesPanel:
         common.on_click(self.revoke_button, self.revoke, self, "private_message")
         common.on_click(self.reset_button, self.reset_secret, self, "private_message")
         self.private_message = common.text("")
+        self.partner_phones = common.text("")
+        for picker in (self.code_picker, self.partner_picker):
+            common.on_change(picker, lambda _c: self.show_partner_phones(), self, "private_message")
         self.private = w.VBox(
             [
                 common.text(
@@ -111,6 +114,7 @@ class PhonesPanel:
                 w.HBox(
                     [self.code_picker, self.partner_picker], layout=w.Layout(flex_flow="row wrap")
                 ),
+                self.partner_phones,
                 w.HBox(
                     [self.revoke_button, self.reset_button], layout=w.Layout(flex_flow="row wrap")
                 ),
@@ -247,15 +251,36 @@ class PhonesPanel:
             "Hide the facilitator-only part" if shown else "Show the facilitator-only part"
         )
         self.private_toggle.icon = "eye" if shown else "eye-slash"
-        if not shown:
+        if not shown:  # nothing individual stays on the page
             common.clear_pickers(self.session, self.code_picker, self.partner_picker)
             common.set_text(self.private_message, "")
+            common.set_text(self.partner_phones, "")
 
     def _who(self) -> tuple[str, str] | None:
         who = common.picked(self.code_picker, self.partner_picker)
         if who is None:
             common.set_text(self.private_message, common.ASK_WHO, "wk-error")
         return who
+
+    def show_partner_phones(self) -> None:
+        """List the chosen partner's phones: when each joined, and whether it is stopped."""
+        who = common.picked(self.code_picker, self.partner_picker)
+        if who is None:
+            common.set_text(self.partner_phones, "")
+            return
+        code, partner = who
+        found = [d for d in dev.devices(self.session) if (d.couple_code, d.partner) == who]
+        if not found:
+            common.set_text(self.partner_phones, f"Partner {partner} of {code}: no phone joined.")
+            return
+        listed = ", ".join(
+            f"joined {d.joined_at[11:16]} UTC{' (stopped)' if d.revoked else ''}" for d in found
+        )
+        common.set_text(
+            self.partner_phones,
+            f"Partner {partner} of {code}: {len(found)} phone{'s' if len(found) != 1 else ''} "
+            f"({listed}).",
+        )
 
     def revoke(self) -> None:
         """Stop every phone of the chosen partner at once."""
@@ -268,6 +293,7 @@ class PhonesPanel:
             f"Stopped {stopped} phone{'s' if stopped != 1 else ''} of partner {who[1]}.",
             "wk-ok",
         )
+        self.show_partner_phones()
         self.refresh()
 
     def reset_secret(self) -> None:
