@@ -27,7 +27,7 @@ from typing import Any
 
 import pandas as pd
 
-from .content import CONTENT_DIR, read_yaml, require
+from .content import CONTENT_DIR, read_content, require
 from .disclosure import release_view
 from .errors import ContentError, InputError
 from .session import PARTNERS, Session
@@ -104,7 +104,7 @@ def _positive_int(entry: dict, key: str, where: str, default: Any = ...) -> int:
     return value
 
 
-def load_appreciation(path: Path | str | None = None) -> AppreciationContent:
+def load_appreciation(path: Path | str | None = None, language: str = "en") -> AppreciationContent:
     """Load and validate the appreciation content (prompts, word rules, card wording).
 
     >>> content = load_appreciation()
@@ -115,12 +115,12 @@ def load_appreciation(path: Path | str | None = None) -> AppreciationContent:
     """
     path = Path(path) if path else CONTENT_DIR / "appreciation.yaml"
     mtime = path.stat().st_mtime_ns if path.exists() else 0
-    return _load_cached(path.resolve(), mtime)
+    return _load_cached(path.resolve(), mtime, language)
 
 
 @lru_cache(maxsize=8)
-def _load_cached(path: Path, _mtime: int) -> AppreciationContent:
-    data = read_yaml(path)
+def _load_cached(path: Path, _mtime: int, language: str = "en") -> AppreciationContent:
+    data = read_content(path, language)
     name = path.name
     kinds, seen = [], set()
     for entry in require(data, "kinds", list, name):

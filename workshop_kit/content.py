@@ -18,6 +18,25 @@ from .errors import ContentError
 
 CONTENT_DIR = Path(__file__).parent / "content"
 SUPPORTED_SCHEMA_VERSION = 1
+DEFAULT_LANGUAGE = "en"
+
+#: Fields that are never words: ids, scoring facts, citations and word-filter lists.
+#: A translation may not contain them; everything else that is text is a word to translate
+#: (and a list named ``rituals`` is a list of ritual ids, see :func:`_words_key`).
+NOT_WORDS = frozenset(
+    {
+        "id",
+        "schema_version",
+        "scale",
+        "scoring",
+        "kind",
+        "method",
+        "source",
+        "sd_source",
+        "block",
+        "not_plurals",
+    }
+)
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -52,6 +71,176 @@ def read_yaml(path: Path) -> dict[str, Any]:
             f"{path}: schema_version must be {SUPPORTED_SCHEMA_VERSION}; not {version!r}"
         )
     return data
+
+
+def content_languages() -> tuple[str, ...]:
+    """The languages the content files come in: English, then each ``content/<lang>/`` folder.
+
+    >>> content_languages()[:2]
+    ('en', 'es')
+    """
+    found = sorted(
+        p.name for p in CONTENT_DIR.iterdir() if p.is_dir() and not p.name.startswith("_")
+    )
+    return (DEFAULT_LANGUAGE, *[lang for lang in found if lang != DEFAULT_LANGUAGE])
+
+
+def check_language(language: str) -> str:
+    """``language`` when the content comes in it, else the kit's error naming the choices.
+
+    >>> check_language("es")
+    'es'
+    >>> check_language("xx")
+    Traceback (most recent call last):
+    ...
+    workshop_kit.errors.InputError: language must be one of ['en', 'es']; not 'xx'
+    """
+    from .errors import one_of
+
+    languages = content_languages()
+    if language not in languages:
+        raise one_of("language", language, list(languages))
+    return language
+
+
+def _words_key(key: Any, value: Any) -> bool:
+    """Whether ``key`` (holding ``value`` in the English file) holds words."""
+    if key in NOT_WORDS:
+        return False
+    return not (key == "rituals" and isinstance(value, list))
+
+
+def _overlay(base: Any, words: Any, where: str) -> Any:
+    """``base`` with every string of ``words`` put in its place (ids and numbers stay).
+
+    Mappings match by key; lists of mappings match by ``id`` (by position when they
+    have no ids); lists of strings are replaced whole and must keep their length. A
+    key, an id or a number that is not in ``base`` is an error: a translation carries
+    words only.
+    """
+    if isinstance(base, dict):
+        if not isinstance(words, dict):
+            raise ContentError(f"{where}: must be a mapping like the English file")
+        merged = dict(base)
+        for key, value in words.items():
+            if key not in base:
+                raise ContentError(
+                    f"{where}: {key!r} is not in the English file (a translation carries "
+                    "words only, under the same keys and ids)"
+                )
+            if key in ("id", "schema_version"):
+                continue
+            if not _words_key(key, base[key]):
+                raise ContentError(f"{where}: field {key!r} is not words; leave it out")
+            merged[key] = _overlay(base[key], value, f"{where}, {key}")
+        return merged
+    if isinstance(base, list):
+        if not isinstance(words, list):
+            raise ContentError(f"{where}: must be a list like the English file")
+        if base and all(isinstance(b, dict) and "id" in b for b in base):
+            by_id = {b["id"]: i for i, b in enumerate(base)}
+            merged = list(base)
+            for entry in words:
+                entry_id = entry.get("id") if isinstance(entry, dict) else None
+                if entry_id not in by_id:
+                    raise ContentError(
+                        f"{where}: id {entry_id!r} must be one of {list(by_id)} (ids come "
+                        "from the English file)"
+                    )
+                merged[by_id[entry_id]] = _overlay(
+                    base[by_id[entry_id]], entry, f"{where}, {entry_id!r}"
+                )
+            return merged
+        if base and all(isinstance(b, dict) for b in base):
+            if len(words) != len(base):
+                raise ContentError(
+                    f"{where}: must list {len(base)} entries in the English order; got {len(words)}"
+                )
+            return [
+                _overlay(b, x, f"{where} entry {i}")
+                for i, (b, x) in enumerate(zip(base, words), start=1)
+            ]
+        if len(words) != len(base) or not all(isinstance(x, str) for x in words):
+            raise ContentError(
+                f"{where}: must list {len(base)} texts, one for each English one; got {len(words)}"
+            )
+        return list(words)
+    if isinstance(base, str):
+        if not isinstance(words, str) or not words.strip():
+            raise ContentError(f"{where}: must be words; not {words!r}")
+        return words
+    raise ContentError(f"{where}: is a number or a yes/no in the English file, not words")
+
+
+def word_paths(data: Any, path: tuple = ()) -> set[tuple]:
+    """Where ``data`` holds words: a set of key/id paths to each translatable text.
+
+    >>> sorted(word_paths({"id": "x", "name": "Trust", "items": [{"id": "a", "text": "Hi"}]}))
+    [('items', 'a', 'text'), ('name',)]
+    """
+    found: set[tuple] = set()
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if _words_key(key, value):
+                found |= word_paths(value, (*path, key))
+    elif isinstance(data, list):
+        if data and all(isinstance(x, dict) and "id" in x for x in data):
+            for entry in data:
+                found |= word_paths(entry, (*path, entry["id"]))
+        elif data and all(isinstance(x, dict) for x in data):
+            for i, entry in enumerate(data):
+                found |= word_paths(entry, (*path, i))
+        elif data and all(isinstance(x, str) for x in data):
+            found.add(path)
+    elif isinstance(data, str):
+        found.add(path)
+    return found
+
+
+def read_content(path: Path | str, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Read a content file in ``language``: the English file with that language's words.
+
+    The words of language ``xx`` live next to the English file in ``xx/<same name>``
+    (``content/es/checkin.yaml``) and carry only words, under the English file's keys
+    and ids; ids, scales, scoring and every number come from the English file, so an
+    answer scores the same in every language.
+
+    Parameters
+    ----------
+    path : Path or str
+        The English content file.
+    language : str
+        A language code, such as ``"es"``; ``"en"`` reads the file as it is.
+
+    Returns
+    -------
+    dict
+        The content, its words in ``language``.
+
+    Raises
+    ------
+    ContentError
+        When either file is unreadable, or the translation carries a key, an id or a
+        number the English file does not have.
+
+    Examples
+    --------
+    >>> data = read_content(CONTENT_DIR / "values.yaml", "es")
+    >>> data["values"][0]["id"]
+    'affection'
+    """
+    path = Path(path)
+    data = read_yaml(path)
+    if language == DEFAULT_LANGUAGE:
+        return data
+    words_path = path.parent / language / path.name
+    if not words_path.exists():
+        raise ContentError(
+            f"{words_path}: there are no words in {language!r} for {path.name}; "
+            f"add the file or choose one of {list(content_languages())}"
+        )
+    words = read_yaml(words_path)
+    return _overlay(data, words, f"{language}/{path.name}")
 
 
 def require(entry: dict, key: str, kind: type | tuple, where: str, default: Any = ...) -> Any:
@@ -181,6 +370,7 @@ class CheckinContent:
     instruments: tuple[Instrument, ...]
     flags: tuple[Flag, ...]
     path: Path
+    language: str = DEFAULT_LANGUAGE
 
     def instrument(self, instrument_id: str) -> Instrument:
         for inst in self.instruments:
@@ -387,22 +577,33 @@ def _scale(scale: Any, where: str) -> dict[str, Any]:
     return {"min": lo, "max": hi, "positive_from": positive_from, "anchors": anchors}
 
 
-def load_checkin(path: Path | str | None = None) -> CheckinContent:
-    """Load and validate the check-in content (instruments and flags).
+def load_checkin(
+    path: Path | str | None = None, language: str = DEFAULT_LANGUAGE
+) -> CheckinContent:
+    """Load and validate the check-in content (instruments and flags), words in ``language``.
+
+    Ids, scales and scoring are the English file's whatever the language
+    (:func:`read_content`).
 
     >>> content = load_checkin()
     >>> [inst.id for inst in content.instruments]
     ['checkin', 'ios', 'csi4']
     >>> content.instrument("csi4").ready   # the authors' wording is not shipped
     False
+    >>> load_checkin(language="es").flags[0].text[:9]
+    'Mi pareja'
     """
     path = Path(path) if path else CONTENT_DIR / "checkin.yaml"
-    return _load_checkin_cached(path.resolve(), path.stat().st_mtime_ns if path.exists() else 0)
+    return _load_checkin_cached(
+        path.resolve(), path.stat().st_mtime_ns if path.exists() else 0, language
+    )
 
 
 @lru_cache(maxsize=8)
-def _load_checkin_cached(path: Path, _mtime: int) -> CheckinContent:
-    data = read_yaml(path)
+def _load_checkin_cached(
+    path: Path, _mtime: int, language: str = DEFAULT_LANGUAGE
+) -> CheckinContent:
+    data = read_content(path, language)
     where_file = path.name
     scales = require(data, "scales", dict, where_file, default={})
     scales = {
@@ -425,4 +626,4 @@ def _load_checkin_cached(path: Path, _mtime: int) -> CheckinContent:
         flags.append(
             Flag(flag_id, require(flag, "text", str, fw), require(flag, "help", str, fw, ""))
         )
-    return CheckinContent(tuple(instruments), tuple(flags), path)
+    return CheckinContent(tuple(instruments), tuple(flags), path, language)

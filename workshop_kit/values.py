@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import tally
-from .content import CONTENT_DIR, read_yaml, require
+from .content import CONTENT_DIR, read_content, require
 from .errors import ContentError, InputError, one_of
 
 PILES = ("very", "important", "not")
@@ -87,7 +87,7 @@ class Deck:
         return [i for i in self.ids if i in wanted]
 
 
-def load_deck(path: Path | str | None = None) -> Deck:
+def load_deck(path: Path | str | None = None, language: str = "en") -> Deck:
     """Load and validate the values deck and its prompts.
 
     >>> deck = load_deck()
@@ -98,12 +98,12 @@ def load_deck(path: Path | str | None = None) -> Deck:
     """
     path = Path(path) if path else CONTENT_DIR / "values.yaml"
     stamp = path.stat().st_mtime_ns if path.exists() else 0
-    return _load_deck_cached(path.resolve(), stamp)
+    return _load_deck_cached(path.resolve(), stamp, language)
 
 
 @lru_cache(maxsize=8)
-def _load_deck_cached(path: Path, _mtime: int) -> Deck:
-    data = read_yaml(path)
+def _load_deck_cached(path: Path, _mtime: int, language: str = "en") -> Deck:
+    data = read_content(path, language)
     where_file = path.name
     cards: list[ValueCard] = []
     seen_ids: set[str] = set()

@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..content import CONTENT_DIR, read_yaml, require
+from ..content import CONTENT_DIR, read_content, require
 from ..errors import ContentError, InputError, one_of
 
 RITUALS_KIND = "rituals_plan"
@@ -238,7 +238,7 @@ def _suggestions(data: dict, rituals: RitualsContent, where: str) -> dict[str, S
     return found
 
 
-def load_exercises(path: Path | str | None = None) -> ExercisesContent:
+def load_exercises(path: Path | str | None = None, language: str = "en") -> ExercisesContent:
     """Load and check the exercises content (listening cards, rituals, calm-down choices).
 
     >>> content = load_exercises()
@@ -248,12 +248,12 @@ def load_exercises(path: Path | str | None = None) -> ExercisesContent:
     'A walk together'
     """
     path = Path(path) if path else CONTENT_DIR / "exercises.yaml"
-    return _load_cached(path.resolve(), path.stat().st_mtime_ns if path.exists() else 0)
+    return _load_cached(path.resolve(), path.stat().st_mtime_ns if path.exists() else 0, language)
 
 
 @lru_cache(maxsize=8)
-def _load_cached(path: Path, _mtime: int) -> ExercisesContent:
-    data = read_yaml(path)
+def _load_cached(path: Path, _mtime: int, language: str = "en") -> ExercisesContent:
+    data = read_content(path, language)
     name = path.name
     rituals = _rituals(require(data, "rituals", dict, name), f"{name}, rituals")
     return ExercisesContent(
