@@ -20,11 +20,13 @@ $(TEST_STAMP): pyproject.toml | $(PY)
 	touch $@ $(STAMP)
 
 ## Set everything up and start JupyterLab on the start notebook: localhost only, with the
-## random token Jupyter generates (printed in full in the address it shows).
+## random token Jupyter generates (printed in full in the address it shows). Notebooks are
+## saved without outputs or widget state (workshop_kit/notebook_scrub.py).
 workshop: $(STAMP)
 	mkdir -p sessions
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
 		$$([ "$$(id -u)" = 0 ] && echo --allow-root) \
+		--ContentsManager.pre_save_hook=workshop_kit.notebook_scrub.pre_save_hook \
 		--ServerApp.root_dir="$(CURDIR)" notebooks/00_start_here.ipynb
 
 ## Show the notebooks as clean pages for the projector (Voilà; localhost, with a token).

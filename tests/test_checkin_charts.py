@@ -82,11 +82,28 @@ def test_couple_themes_draw_the_couple_mean_before_and_after():
     assert "Partner A, after" in legend
 
 
-def test_couple_themes_without_consent_show_no_partner_markers():
+def test_couple_themes_without_consent_show_no_figure_of_either_partner():
+    # a couple mean with one refusal would give that partner away (2 x mean - own)
     ax = couple_themes(couple_table(consent=False), NAMES)
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert not any(label.startswith("Partner") for label in legend)
-    assert len(ax.collections) == 2
+    assert len(ax.collections) == 0 and not ax.axison
+    assert "No check-in answers" in ax.texts[0].get_text()
+
+
+def test_couple_themes_with_one_consent_show_nothing_both_answered():
+    scores = pd.DataFrame(
+        {
+            "couple_code": "C1",
+            "partner": ["A", "B", "A"],
+            "phase": ["before", "before", "after"],
+            "subscale": "empathy",
+            "score": [3.0, 4.0, 5.0],
+        }
+    )
+    table = couple_scores(scores, "C1", consent_a=True, consent_b=False)
+    ax = couple_themes(table, NAMES)
+    # only the "after" mark, which rests on A alone (A agreed)
+    offsets = [list(c.get_offsets()[:, 0]) for c in ax.collections]
+    assert offsets == [[], [5.0]]
 
 
 def test_empty_couple_chart_says_so_instead_of_empty_axes():

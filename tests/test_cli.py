@@ -72,3 +72,20 @@ def test_errors_are_one_clear_line_and_exit_2(tmp_path):
     assert "Traceback" not in result.stderr
     result = run_cli("demo", "--store", str(tmp_path / "nowhere" / "d.sqlite"))
     assert result.returncode == 2 and "does not exist" in result.stderr
+
+
+def test_reset_secret_forgets_one_partners_secret(tmp_path, capsys):
+    from workshop_kit.session import Session
+
+    store = tmp_path / "s.sqlite"
+    with Session.create(store, "T", couples=1, seed=1) as session:
+        code = session.couple_codes()[0]
+        session.set_partner_secret(code, "A", "tulip")
+        session.set_partner_secret(code, "B", "rose1")
+    assert main(["reset-secret", str(store), code.lower(), "a"]) == 0
+    assert f"partner A of couple {code} is reset" in capsys.readouterr().out
+    with Session.open(store) as session:
+        assert not session.partner_secret_is_set(code, "A")
+        assert session.check_partner_secret(code, "B", "rose1")
+    assert main(["reset-secret", str(store), "ZZZZ", "A"]) == 2
+    assert "not in this session" in capsys.readouterr().err

@@ -18,6 +18,8 @@ PURE = [
     "scoring",
     "tally",
     "couple",
+    "pack_data",
+    "notebook_scrub",
     "results",
     "summary",
     "demo",

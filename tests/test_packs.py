@@ -179,7 +179,80 @@ def test_partner_scores_show_only_when_both_consent(demo_session):
     assert _partner_marks(demo_session, code) == set()
     page = _page(couple_document(demo_session, code), "connection-by-theme")
     text = folded(" ".join(b.get("text", "") for b in page["blocks"]))
-    assert "stay private unless you both agree" in text
+    assert "needs a yes from both of you" in text
+    assert _charts(page) == []
+
+
+def _numbers(text: str) -> set[float]:
+    return {float(m) for m in re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", text)}
+
+
+def test_a_refusing_partner_cannot_be_recovered_from_the_pack(demo_session, tmp_path):
+    """The curious-partner attack: B refused, A knows their own answers; 2 x mean - own
+    needs a mean, and the pack holds no figure computed from B's answers."""
+    from workshop_kit.pack_data import couple_pack_data
+    from workshop_kit.results import checkin_results
+
+    code = demo_session.couple_codes()[4]
+    demo_session.set_flag(code, "A", "consent", True)
+    demo_session.set_flag(code, "B", "consent", False)
+    results = checkin_results(demo_session)
+    data = couple_pack_data(demo_session, code, results)
+    # what B gave, per figure: none of it, nor any mean with it, is in the pack's data
+    scores_b = pd.concat(
+        [results.theme_scores.assign(kind="theme")]
+        + [results.scores_for(i).assign(kind=i) for i in ("ios", *results.totals)]
+    )
+    scores_b = scores_b[(scores_b["couple_code"] == code) & (scores_b["partner"] == "B")]
+    assert not scores_b.empty  # B answered: there is something to protect
+    assert data.withheld and "needs a yes from both of you" in data.withheld_note
+    for table in data.tables():
+        assert table[["partner_a", "partner_b"]].isna().all().all()
+        both = table[table["n_partners"] == 2]
+        assert both["couple_mean"].isna().all()  # no mean that B's answers went into
+    assert data.shown_values() == []  # B answered both phases: nothing rests on A alone
+    # the printed pack: no figure drawn from the check-in, and the kind words instead
+    pdf = build_pack(demo_session, code, tmp_path)[0]
+    text = pdf_text(pdf)
+    assert "needs a yes from both of you" in text
+    doc = couple_document(demo_session, code, results=results)  # what the template gets
+    for stem in ("connection-by-theme", "closeness"):
+        page = _page(doc, stem)
+        assert _charts(page) == []
+        words = " ".join(b.get("text", "") for b in page["blocks"])
+        assert not re.search(r"\d\.\d", words)  # no average, no score on these pages
+    # no number on the check-in pages is a couple mean (or its one-decimal label)
+    reader = PdfReader(pdf)
+    checkin_text = " ".join(
+        page.extract_text() for page in reader.pages[1:3]
+    )  # connection and closeness pages
+    theme = results.theme_scores[results.theme_scores["couple_code"] == code]
+    means = theme.groupby(["phase", "subscale"])["score"].mean()
+    printed = _numbers(checkin_text)
+    for mean in means:
+        if mean != int(mean):  # whole numbers also appear as page numbers and scale ends
+            assert round(mean, 1) not in printed and round(mean, 2) not in printed
+    # the values comparison, shared notes and plans stay: shared by design
+    assert "Our shared values" in text
+
+
+def test_one_partner_alone_shows_only_with_that_partners_consent(sparse):
+    from workshop_kit.pack_data import couple_pack_data
+
+    _no_after, one_gone, _lone = sparse.couple_codes()
+    # before: both answered, B never agreed -> hidden; after: A alone, A agreed -> shown
+    data = couple_pack_data(sparse, one_gone)
+    shown = data.themes.dropna(subset=["couple_mean"])
+    assert set(shown["phase"]) == {"after"}
+    assert (shown["n_partners"] == 1).all()
+    assert data.withheld
+    sparse.set_flag(one_gone, "A", "consent", False)
+    assert couple_pack_data(sparse, one_gone).shown_values() == []
+    sparse.set_flag(one_gone, "B", "consent", True)
+    sparse.set_flag(one_gone, "A", "consent", True)
+    data = couple_pack_data(sparse, one_gone)
+    assert not data.withheld and data.show_individual
+    assert set(data.themes.dropna(subset=["couple_mean"])["phase"]) == {"before", "after"}
 
 
 # -- missing data -----------------------------------------------------------------------------

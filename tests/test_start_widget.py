@@ -82,3 +82,22 @@ def test_a_title_of_control_characters_only_is_refused(tmp_path, monkeypatch):
     assert widget.session is None
     assert "Please give the session a title" in widget.message.value
     assert list(tmp_path.glob("*.sqlite")) == []
+
+
+def test_the_facilitator_resets_a_forgotten_secret(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_KIT_SESSIONS", str(tmp_path))
+    session = Session.create(tmp_path / "s.sqlite", title="T", couples=2, seed=1)
+    code = session.couple_codes()[1]
+    session.set_partner_secret(code, "B", "tulip")
+    session.close()
+    widget = StartWidget()
+    widget.open(tmp_path / "s.sqlite")
+    assert widget.secret_box.layout.display == ""
+    widget.reset_secret_button.click()
+    assert "Please choose your couple code" in widget.secret_message.value
+    widget.secret_code.value = code
+    widget.secret_partner.value = "B"
+    widget.reset_secret_button.click()
+    assert "can choose a new secret now" in widget.secret_message.value
+    with Session.open(tmp_path / "s.sqlite") as again:
+        assert not again.partner_secret_is_set(code, "B")

@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "couples",
     "outcomes",
     "phones",
+    "secret",
 ]
 
 

@@ -1,10 +1,18 @@
-"""What one couple may see of their check-in: consent decides what is individual.
+"""What one couple may see of their check-in: consent covers everything derived from a partner.
 
-Pure logic over :class:`~workshop_kit.results.CheckinResults` tables. A partner's
-individual scores are shown only when BOTH partners agreed: with one consent alone the
-couple mean would give the other partner's score away (b = 2·mean − a). A couple-level
-value resting on one partner's answers alone is that partner's individual score, so it
-is shown only with that partner's consent.
+Pure logic over :class:`~workshop_kit.results.CheckinResults` tables. A figure is shown
+only when every partner whose answers it is computed from agreed to share them:
+
+- each partner's own scores appear only when BOTH partners agreed (the pack is read by
+  both of them, and the kit's consent question asks for both);
+- a couple figure (a mean of the two partners, and anything else computed from both)
+  appears only when both agreed: with one consent alone the mean would give the other
+  partner's score away (b = 2 x mean - a, for a partner who knows their own answers);
+- a couple figure resting on one partner's answers alone (the other did not answer that
+  phase) is that partner's own score, shown only with that partner's consent.
+
+What the couple shares by design (the values comparison, shared notes, plans) is not a
+score and is not gated here; :mod:`workshop_kit.pack_data` puts a pack together.
 """
 
 from __future__ import annotations
@@ -30,16 +38,16 @@ def couple_scores(
 
     Returns ``phase, subscale, partner_a, partner_b, couple_mean, n_partners`` where
     ``partner_a``/``partner_b`` are NaN unless both consented, and ``couple_mean`` is NaN
-    when only one partner answered and that partner did not consent.
+    unless every partner who answered that phase consented.
 
     >>> scores = pd.DataFrame({"couple_code": "X1", "partner": ["A", "B", "A"],
     ...     "phase": ["before", "before", "after"], "subscale": "trust",
     ...     "score": [4.0, 3.0, 5.0]})
-    >>> table = couple_scores(scores, "X1", consent_a=False, consent_b=True)
+    >>> table = couple_scores(scores, "X1", consent_a=True, consent_b=False)
     >>> for row in table[["phase", "couple_mean", "n_partners"]].to_dict("records"):
     ...     print(row)
-    {'phase': 'after', 'couple_mean': nan, 'n_partners': 1}
-    {'phase': 'before', 'couple_mean': 3.5, 'n_partners': 2}
+    {'phase': 'after', 'couple_mean': 5.0, 'n_partners': 1}
+    {'phase': 'before', 'couple_mean': nan, 'n_partners': 2}
     """
     mine = scores[scores["couple_code"] == couple_code]
     if "subscale" not in mine.columns:
@@ -49,9 +57,10 @@ def couple_scores(
         return pd.DataFrame(columns=columns)
     view = couple_view(mine)
     view["n_partners"] = view[["partner_a", "partner_b"]].notna().sum(axis=1)
-    lone_a = view["partner_b"].isna() & view["partner_a"].notna()
-    lone_b = view["partner_a"].isna() & view["partner_b"].notna()
-    hide = (lone_a & (not consent_a)) | (lone_b & (not consent_b))
+    # a figure is hidden when any partner it rests on did not consent
+    hide = (view["partner_a"].notna() & (not consent_a)) | (
+        view["partner_b"].notna() & (not consent_b)
+    )
     view.loc[hide, "couple_mean"] = float("nan")
     if not show_individual(consent_a, consent_b):
         view["partner_a"] = float("nan")

@@ -10,9 +10,10 @@ from matplotlib.figure import Figure
 from ..charts.checkin import couple_themes, total_against_cutoff
 from ..charts.ios import ios_before_after
 from ..charts.style import chart_style, drawing
-from ..couple import couple_scores
-from ..results import IOS_ID, CheckinResults, checkin_results
+from ..pack_data import couple_pack_data
+from ..results import CheckinResults, checkin_results
 from ..session import Session, check_code_format
+from .private_files import private_file, private_folder
 
 PDF_METADATA = {"Creator": "Couples Workshop Kit", "CreationDate": None, "ModDate": None}
 
@@ -21,9 +22,8 @@ def couple_checkin_figures(
     session: Session, couple_code: str, results: CheckinResults | None = None
 ) -> dict[str, Figure]:
     """The couple's check-in charts, by file stem: themes, closeness circles, any total."""
-    code, _ = session.check_participant(couple_code, "A")
     results = results or checkin_results(session)
-    consent_a, consent_b = session.consents(code, "A"), session.consents(code, "B")
+    data = couple_pack_data(session, couple_code, results)  # consent applied there
     names = {
         k: v
         for k, v in results.subscale_names.items()
@@ -33,13 +33,13 @@ def couple_checkin_figures(
     with chart_style("print"):
         fig = Figure(figsize=(8.27, 9), layout="constrained")
         couple_themes(
-            couple_scores(results.theme_scores, code, consent_a, consent_b),
+            data.themes,
             names,
             ax=fig.add_subplot(),
         )
         figures["connection-by-theme"] = fig
 
-        ios = couple_scores(results.scores_for(IOS_ID), code, consent_a, consent_b)
+        ios = data.ios
         fig = Figure(figsize=(8.27, 4.2))
         ax = fig.add_subplot()
         by_phase = ios.set_index("phase")["couple_mean"] if not ios.empty else {}
@@ -51,15 +51,10 @@ def couple_checkin_figures(
         )
         figures["closeness-circles"] = fig
 
-        for inst_id in results.totals:
-            inst = session.content.instrument(inst_id)
+        for inst, table in data.totals:
             fig = Figure(figsize=(8.27, 3.6), layout="constrained")
-            total_against_cutoff(
-                couple_scores(results.scores_for(inst_id), code, consent_a, consent_b),
-                inst,
-                ax=fig.add_subplot(),
-            )
-            figures[f"{inst_id}-total"] = fig
+            total_against_cutoff(table, inst, ax=fig.add_subplot())
+            figures[f"{inst.id}-total"] = fig
     return figures
 
 
@@ -70,16 +65,17 @@ def save_couple_charts(session: Session, couple_code: str, out_dir: Path | str) 
     """
     code = check_code_format(couple_code)
     figures = couple_checkin_figures(session, code)
-    folder = Path(out_dir) / code
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(out_dir, own=False)
+    folder = private_folder(Path(out_dir) / code)
     written = []
     with drawing():  # saving draws: one thread at a time
         for stem, fig in figures.items():
             path = folder / f"{code}-{stem}.png"
-            fig.savefig(path, dpi=150)
+            with private_file(path) as tmp:
+                fig.savefig(tmp, dpi=150, format="png")
             written.append(path)
         pdf_path = folder / f"{code}-checkin-charts.pdf"
-        with PdfPages(pdf_path, metadata=PDF_METADATA) as pdf:
+        with private_file(pdf_path) as tmp, PdfPages(tmp, metadata=PDF_METADATA) as pdf:
             for fig in figures.values():
                 pdf.savefig(fig)
     written.append(pdf_path)

@@ -8,8 +8,6 @@ is written, so a cell a participant or facilitator typed can never run in a spre
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import pandas as pd
 from ..errors import InputError
 from ..results import IOS_ID, checkin_results
 from ..session import Session
+from .private_files import private_file, private_folder
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TABLES = (
@@ -309,15 +308,10 @@ def pool_tables(sessions: Iterable[Session]) -> dict[str, pd.DataFrame]:
 
 # -- writing ------------------------------------------------------------------------
 def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """Write to a temporary file beside ``path`` and move it into place: never half a file."""
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
-    os.close(handle)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write to a temporary file beside ``path`` and move it into place: never half a file,
+    and owner-only (0600) whatever the umask."""
+    with private_file(path) as tmp:
+        write(tmp)
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
@@ -364,7 +358,7 @@ def export_data(session: Session, out_dir: Path | str) -> list[Path]:
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out must be a folder; {str(out)!r} is a file")
-    out.mkdir(parents=True, exist_ok=True)
+    private_folder(out, own=False)
     tables = data_tables(session)
     written = [write_csv(frame, out / f"{name}.csv") for name, frame in tables.items()]
     written.append(write_csv(data_dictionary(), out / "data_dictionary.csv"))

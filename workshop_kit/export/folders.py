@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..locations import exports_dir, safe_folder_name
+from .private_files import private_folder
 
 OWNER_FILE = ".workshop-kit-session.json"
 
@@ -67,8 +68,7 @@ def session_exports_folder(session) -> Path:
 
 def claim_exports_folder(session) -> Path:
     """Create this session's exports folder (owner-only) with its owner file; return it."""
-    folder = session_exports_folder(session)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder = private_folder(session_exports_folder(session))
     owner = folder / OWNER_FILE
     if not owner.exists():
         fd = os.open(owner, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -24,6 +24,7 @@ from ..content import CheckinContent, load_checkin
 from ..errors import InputError
 from ..paper import form_fields, form_legend
 from ..session import PARTNERS, PHASES, Session
+from .private_files import private_file
 
 MARGIN = 0.6
 CODE_BOXES = 6
@@ -500,13 +501,12 @@ def write_forms(
     if not path.parent.is_dir():
         raise InputError(f"the folder {str(path.parent)!r} does not exist; create it first")
     count = 0
-    tmp = path.with_name(f".{path.stem}-writing.pdf")
-    try:
-        with chart_style("print"), PdfPages(tmp, metadata=PDF_METADATA) as pdf:
-            for fig in form_pages(session, paper, large_print):
-                pdf.savefig(fig)
-                count += 1
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with (
+        private_file(path) as tmp,
+        chart_style("print"),
+        PdfPages(tmp, metadata=PDF_METADATA) as pdf,
+    ):
+        for fig in form_pages(session, paper, large_print):
+            pdf.savefig(fig)
+            count += 1
     return count

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..charts.style import paper_name
-from ..couple import couple_scores, show_individual
 from ..errors import InputError
+from ..pack_data import couple_pack_data
 from ..published import publish_checkin
 from ..results import IOS_ID, CheckinResults, checkin_results, checkins_received
 from ..session import Session, check_code_format
@@ -47,6 +47,7 @@ from .pages import (
     support_page,
     values_page,
 )
+from .private_files import private_file, private_folder
 from .raster import render_pages
 from .typeset import compile_pdf
 
@@ -178,21 +179,11 @@ def couple_document(
     its PNG).
     """
     look = look or Look(paper=paper, large=large, **_programme_look(session))
-    code, _ = session.check_participant(couple_code, "A")
     results = results if results is not None else checkin_results(session)
-    consent_a, consent_b = session.consents(code, "A"), session.consents(code, "B")
-    facts = CoupleFacts(code, session.title, session.date, show_individual(consent_a, consent_b))
-    checkin = session.content.instrument("checkin")
-    names = {s.id: s.name for s in checkin.subscales}
-    themes = couple_scores(results.theme_scores, code, consent_a, consent_b)
-    ios = couple_scores(results.scores_for(IOS_ID), code, consent_a, consent_b)
-    totals = [
-        (
-            session.content.instrument(inst_id),
-            couple_scores(results.scores_for(inst_id), code, consent_a, consent_b),
-        )
-        for inst_id in results.totals
-    ]
+    data = couple_pack_data(session, couple_code, results)  # consent decided there, once
+    code = data.couple_code
+    facts = CoupleFacts(code, session.title, session.date, data.show_individual)
+    names, themes, ios, totals = data.theme_names, data.themes, data.ios, data.totals
     pages: list[dict] = []
     contents: list[str] = []
 
@@ -273,8 +264,8 @@ def build_pack(
     if problems is not None:
         problems.extend(found)
     pdf, marks = compile_pdf(TEMPLATE, doc, marks="<pack-page>")
-    folder = _inside(Path(out_dir), code)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(out_dir, own=False)
+    folder = private_folder(_inside(Path(out_dir), code))
     pdf_path = folder / f"{code}-{LARGE_SUFFIX if large else PACK_SUFFIX}"
     _write_bytes(pdf_path, pdf)
     pngs = {}
@@ -313,12 +304,8 @@ def _page_count(pdf: bytes) -> int:
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
+    with private_file(path) as tmp:  # 0600, whole or not at all
         tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _inside(out_dir: Path, code: str) -> Path:
@@ -351,8 +338,7 @@ def build_room_summary(
         session.title, session.date, session.k, checkins_received(session), change, measures, look
     )
     pdf, _marks = compile_pdf(TEMPLATE, document("Room summary", pages, look))
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = private_folder(out_dir, own=False)
     path = out / ROOM_SUMMARY
     _write_bytes(path, pdf)
     return path
@@ -453,8 +439,7 @@ def build_all_packs(
     if not isinstance(workers, int) or workers < 1:
         raise InputError(f"workers must be a whole number of at least 1; not {workers!r}")
     workers = min(workers, max(1, len(codes)))
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = private_folder(out_dir, own=False)
     results = checkin_results(session)
     result = PacksResult(workers=workers)
     problems: list[NoteProblem] = []

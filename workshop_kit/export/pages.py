@@ -341,12 +341,13 @@ def support_page(facts: CoupleFacts, resources: list[dict[str, str]], look: Look
 
 # -- check-in pages ----------------------------------------------------------------------
 def _phase_status(table: pd.DataFrame, phase: str) -> str:
-    """``none``, ``both``, ``one`` (one partner, shown) or ``one_private`` for a phase."""
+    """``none``, ``both``, ``both_private`` (both answered, not shown: a partner did not
+    agree), ``one`` (one partner, shown) or ``one_private`` for a phase."""
     rows = table[table["phase"] == phase] if not table.empty else table
     if rows.empty or rows["n_partners"].max() == 0:
         return "none"
     if rows["n_partners"].max() >= 2:
-        return "both"
+        return "both" if rows["couple_mean"].notna().any() else "both_private"
     return "one" if rows["couple_mean"].notna().any() else "one_private"
 
 
@@ -389,6 +390,25 @@ def checkin_notes(table: pd.DataFrame, what: str = "check-in") -> list[str]:
                 f"Only one of you answered the {what} {PHASE_WORDS[phase]}, and those "
                 f'answers stay private, so there are no "{phase}" marks.'
             )
+    private = [phase for phase in ("before", "after") if status[phase] == "both_private"]
+    if private:
+        when = (
+            "at the start and at the end of the day"
+            if len(private) == 2
+            else PHASE_WORDS[private[0]]
+        )
+        marks = (
+            "there is nothing to draw here"
+            if not any(shown.values())
+            else f'there are no "{private[0]}" marks'
+        )
+        notes.append(
+            f"You both answered the {what} {when}. Showing those answers needs a yes from "
+            f"both of you, and one of you chose to keep theirs private, so {marks}. "
+            "That is completely fine."
+        )
+        if not any(shown.values()):
+            return notes
     if not any(shown.values()):
         notes.append(
             "So there is nothing to draw here, and that is fine: taking part is always a choice."
@@ -403,8 +423,8 @@ def consent_note(show_individual: bool) -> str:
             "for the end of the day as well (A: circle, B: square)."
         )
     return (
-        "The marks are the two of you together, on average. Your own answers stay "
-        "private unless you both agree to share them."
+        "The marks show only answers that their owner agreed to share. Your own answers "
+        "stay private unless you both agree to share them."
     )
 
 

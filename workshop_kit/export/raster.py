@@ -12,11 +12,11 @@ written into them).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import InputError
+from .private_files import private_file
 
 POINTS_PER_INCH = 72
 # zlib level 6 (Pillow's default) took about a third of the time of a page for files
@@ -57,12 +57,8 @@ def render_pages(pdf_path: Path | str, pngs: Mapping[int, Path | str], dpi: floa
             finally:
                 page.close()
             path = Path(png)
-            tmp = path.with_name(f".{path.name}.tmp")
-            try:
+            with private_file(path) as tmp:  # 0600, whole or not at all
                 image.save(tmp, format="png", compress_level=PNG_COMPRESS_LEVEL)
-                os.replace(tmp, path)
-            finally:
-                tmp.unlink(missing_ok=True)  # only there when writing failed
             written.append(path)
     finally:
         document.close()

@@ -105,6 +105,29 @@ class StartWidget:
             ]
         )
         self.resources_box.layout.display = "none"
+        self.secret_code = w.Dropdown(options=[], layout=w.Layout(width="240px"))
+        self.secret_partner = common.partner_picker()
+        self.reset_secret_button = common.button("Reset secret", "warning", width="260px")
+        self.reset_secret_button.on_click(lambda _b: self.reset_secret())
+        self.secret_message = common.text("")
+        self.secret_box = w.VBox(
+            [
+                common.text("A forgotten secret", "wk-question"),
+                common.text(
+                    "Each partner chooses a short secret to come back to their answers, "
+                    "notes and plans. If someone forgot theirs, choose their couple code "
+                    "and partner and reset it: they choose a new one when they start "
+                    "again. Their answers are kept."
+                ),
+                w.HBox(
+                    [self.secret_code, self.secret_partner],
+                    layout=w.Layout(flex_flow="row wrap", align_items="center"),
+                ),
+                self.reset_secret_button,
+                self.secret_message,
+            ]
+        )
+        self.secret_box.layout.display = "none"
         self.view = common.root(
             [
                 common.text("Start here", "wk-title"),
@@ -121,6 +144,7 @@ class StartWidget:
                 self.message,
                 self.codes,
                 self.resources_box,
+                self.secret_box,
             ]
         )
 
@@ -189,6 +213,11 @@ class StartWidget:
         common.set_text(self.resources_message, "")
         common.set_text(self.walk_in_message, "")
         self.resources_box.layout.display = ""
+        self.secret_code.options = session.couple_codes()
+        self.secret_code.value = None
+        self.secret_partner.value = None
+        common.set_text(self.secret_message, "")
+        self.secret_box.layout.display = ""
         self.existing.options = self._existing()
         return session
 
@@ -221,6 +250,29 @@ class StartWidget:
             return
         count = len(self.session.support_resources)
         common.set_text(self.resources_message, f"Saved {count} places to find support.", "wk-ok")
+
+    def reset_secret(self) -> None:
+        """Forget the chosen partner's secret (the facilitator, for someone who forgot)."""
+        if self.session is None:
+            return
+        code, partner = self.secret_code.value, self.secret_partner.value
+        if code is None or partner is None:
+            common.set_text(self.secret_message, common.ASK_WHO, "wk-error")
+            return
+        try:
+            was_set = self.session.partner_secret_is_set(code, partner)
+            self.session.reset_partner_secret(code, partner)
+        except WorkshopKitError as exc:
+            common.set_text(self.secret_message, str(exc), "wk-error")
+            return
+        common.set_text(
+            self.secret_message,
+            f"Partner {partner} of couple {code} can choose a new secret now."
+            if was_set
+            else f"Partner {partner} of couple {code} had no secret yet; nothing changed.",
+            "wk-ok",
+        )
+        self.secret_partner.value = None
 
     def _ipython_display_(self):
         from IPython.display import display
