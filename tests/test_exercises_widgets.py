@@ -198,6 +198,12 @@ def test_calm_down_plan_is_saved_per_partner_and_resumes(session) -> None:
     assert "couple code and which partner" in view.message.value
     view.code_picker.value = code
     view.partner_picker.value = "B"
+    assert view.gate.box.layout.display == "" and view.form.layout.display == "none"
+    view.save()
+    assert "Please type your secret first" in view.message.value
+    view.gate.secret.value = view.gate.repeat.value = "tulip"
+    view.gate.ok_button.click()
+    assert view.form.layout.display == ""
     view.save()
     assert (
         "Please choose a signal, how long your break lasts, how you come back" in view.message.value
@@ -214,7 +220,7 @@ def test_calm_down_plan_is_saved_per_partner_and_resumes(session) -> None:
     )
     assert ex.calm_down_plan(session, code, "A") is None
 
-    again = CalmDownPlanWidget(session, couple_code=code, partner="B")
+    again = CalmDownPlanWidget(session, couple_code=code, partner="B", secret="tulip")
     assert (
         again.signal.value,
         again.signal_text.value,
@@ -225,9 +231,31 @@ def test_calm_down_plan_is_saved_per_partner_and_resumes(session) -> None:
     assert (again.signal.value, again.break_minutes.value) == ("", None)
 
 
+def test_a_wrong_secret_shows_no_plan_and_saves_nothing(session) -> None:
+    code = session.couple_codes()[1]
+    session.set_partner_secret(code, "A", "tulip")
+    plan = ex.CalmDownPlan("pause_word", 20, "message", "", "")
+    ex.save_calm_down_plan(session, code, "A", plan)
+    view = CalmDownPlanWidget(session)
+    view.code_picker.value = code
+    view.partner_picker.value = "A"
+    assert view.signal.value == ""  # nothing of the plan before the secret
+    view.gate.secret.value = "rose1"
+    view.gate.ok_button.click()
+    assert "does not match" in view.gate.message.value
+    assert view.form.layout.display == "none"
+    assert (view.signal.value, view.break_minutes.value, view.come_back.value) == ("", None, "")
+    view.signal.value, view.break_minutes.value, view.come_back.value = "time_out", 30, "same_place"
+    view.save()
+    assert ex.calm_down_plan(session, code, "A") == plan  # unchanged
+    view.gate.secret.value = "TULIP"
+    view.gate.ok_button.click()
+    assert view.signal.value == "pause_word" and view.break_minutes.value == 20
+
+
 def test_calm_down_own_words_are_required(session) -> None:
     code = session.couple_codes()[0]
-    view = CalmDownPlanWidget(session, couple_code=code, partner="A")
+    view = CalmDownPlanWidget(session, couple_code=code, partner="A", secret="tulip")
     view.signal.value = "pause_word"
     view.break_minutes.value = 20
     view.come_back.value = "own"
@@ -244,6 +272,8 @@ def test_plans_made_view_counts_in_words_and_follows_saves(session) -> None:
     for code, partner in ((codes[0], "A"), (codes[0], "B"), (codes[1], "A")):
         plans.code_picker.value = code
         plans.partner_picker.value = partner
+        plans.gate.secret.value = plans.gate.repeat.value = "tulip"
+        plans.gate.submit()
         plans.signal.value = "pause_word"
         plans.break_minutes.value = 20
         plans.come_back.value = "message"

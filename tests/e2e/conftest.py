@@ -206,3 +206,14 @@ def shown_option(select) -> str:
     """The label a drop-down (a ``<select>`` locator) shows; ipywidgets writes its spaces as
     no-break spaces."""
     return select.evaluate("el => el.options[el.selectedIndex].text").replace("\xa0", " ")
+
+
+def give_secret(page, secret: str, first_time: bool) -> None:
+    """Type the partner's secret on the secret screen (twice the first time) and go on."""
+    root = page.locator(".wk-root").first
+    fields = root.locator(".wk-secret input[type=password]")
+    fields.nth(0).fill(secret)
+    if first_time:
+        fields.nth(1).fill(secret)
+    name = "Save my secret" if first_time else "Go on"
+    root.get_by_role("button", name=name, exact=True).click()

@@ -9,6 +9,7 @@ from workshop_kit.session import Session
 
 from .conftest import (
     assert_fits_the_projector,
+    give_secret,
     open_notebook,
     screenshot,
     shown_option,
@@ -43,6 +44,9 @@ def test_calm_down_plan_by_clicking_is_saved_for_that_partner(
     expect(message).to_have_text("Please choose your couple code and which partner you are.")
     code_picker.select_option(label=code)
     root.get_by_role("button", name="Partner A", exact=True).click()
+    expect(signal).to_be_hidden()  # the partner's secret first
+    give_secret(page, "tulip7", first_time=True)
+    expect(signal).to_be_visible()
     save.click()
     expect(message).to_have_text(
         "Please choose a signal, how long your break lasts, how you come back."
@@ -70,12 +74,19 @@ def test_calm_down_plan_by_clicking_is_saved_for_that_partner(
     # partner B gets an empty form: a plan is one partner's own
     code_picker.select_option(label=code)
     root.get_by_role("button", name="Partner B", exact=True).click()
+    give_secret(page, "rose42", first_time=True)
+    expect(signal).to_be_visible()
     expect(own_signal).to_be_hidden()  # the form was emptied (the signal is back to none)
     assert shown_option(signal) == "— choose —"
     expect(root).not_to_contain_text("This is your saved plan")
     expect(root.locator(".widget-toggle-button.mod-active")).to_have_text(["Partner B"])
-    # and partner A's plan comes back when A is chosen again
+    # and partner A's plan comes back when A is chosen again, with A's secret only
     root.get_by_role("button", name="Partner A", exact=True).click()
+    give_secret(page, "rose42", first_time=False)
+    expect(root.locator(".wk-secret .wk-error")).to_contain_text("That secret does not match")
+    expect(signal).to_be_hidden()
+    expect(root).not_to_contain_text("This is your saved plan")
+    give_secret(page, "Tulip7", first_time=False)
     expect(root).to_contain_text("This is your saved plan; change it and save again.")
     expect(own_signal).to_have_value("I tap the table twice")
     assert shown_option(come_back) == "I send a short message to say I am ready to talk."

@@ -9,7 +9,7 @@ import pytest
 from workshop_kit.session import Session
 from workshop_kit.widgets.checkin import checkin_steps
 
-from .conftest import LARGE, SMALL, no_horizontal_scroll, open_notebook, screenshot
+from .conftest import LARGE, SMALL, give_secret, no_horizontal_scroll, open_notebook, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -24,17 +24,6 @@ def choose_person(page, code: str, partner: str) -> None:
     root.locator("select").select_option(label=code)
     root.get_by_role("button", name=f"Partner {partner}", exact=True).click()
     root.get_by_role("button", name="Start", exact=True).click()
-
-
-def give_secret(page, secret: str, first_time: bool) -> None:
-    """Type the partner's secret on the secret screen (twice the first time) and go on."""
-    root = page.locator(".wk-root").first
-    fields = root.locator(".wk-secret input[type=password]")
-    fields.nth(0).fill(secret)
-    if first_time:
-        fields.nth(1).fill(secret)
-    name = "Save my secret" if first_time else "Go on"
-    root.get_by_role("button", name=name, exact=True).click()
 
 
 def progress(page):

@@ -23,6 +23,7 @@ from ..errors import WorkshopKitError
 from ..session import PARTNERS, Session
 from . import common
 from .common import CHOOSE
+from .secret_gate import SecretGate, open_with_secret
 
 NO_RITUAL = ("— choose a ritual —", "")
 NO_DAY = ("— day —", "")
@@ -416,7 +417,12 @@ class RitualsPlanWidget:
 
 
 class CalmDownPlanWidget:
-    """One partner's plan for heated moments: signal, break length, how to come back."""
+    """One partner's plan for heated moments: signal, break length, how to come back.
+
+    The plan is that partner's own: once a couple code and partner are chosen, the
+    partner's secret (set on first use) is asked before their saved plan is shown or a
+    plan is saved.
+    """
 
     def __init__(
         self,
@@ -424,8 +430,12 @@ class CalmDownPlanWidget:
         couple_code: str | None = None,
         partner: str | None = None,
         content: ex.CalmDownContent | None = None,
+        secret: str | None = None,
     ):
         self.session = session
+        self.unlocked: tuple[str, str] | None = None  # who typed their secret
+        self.gate = SecretGate(session, self._unlocked, self._not_me)
+        self.gate.box.layout.display = "none"
         self.on_saved: list[Callable[[], None]] = []  # called after each saved plan
         self.content = content or ex.load_exercises().calm_down
         self.code_picker = _code_picker(session, couple_code)
@@ -458,15 +468,8 @@ class CalmDownPlanWidget:
         self.save_button = common.button("Save plan", "primary", width="220px")
         common.on_click(self.save_button, lambda: self.save(), self)
         self.message = common.text("")
-        self.view = common.root(
+        self.form = w.VBox(
             [
-                common.text("My calm-down plan", "wk-title"),
-                common.text(self.content.intro),
-                _row(
-                    [common.text("Couple code", "wk-question"), self.code_picker],
-                    align_items="center",
-                ),
-                self.partner_picker,
                 common.text("My signal for a break", "wk-question"),
                 self.signal,
                 self.signal_text,
@@ -480,11 +483,26 @@ class CalmDownPlanWidget:
                 self.come_back,
                 self.come_back_text,
                 self.save_button,
+            ]
+        )
+        self.view = common.root(
+            [
+                common.text("My calm-down plan", "wk-title"),
+                common.text(self.content.intro),
+                _row(
+                    [common.text("Couple code", "wk-question"), self.code_picker],
+                    align_items="center",
+                ),
+                self.partner_picker,
+                self.gate.box,
+                self.form,
                 self.message,
                 common.text(PRIVATE_NOTE),
             ]
         )
         self.load()
+        if secret is not None and self._who() is not None:
+            open_with_secret(self.session, self.gate, *self._who(), secret)
 
     @staticmethod
     def _show_own(picker: w.Dropdown, own: w.Text) -> None:
@@ -496,9 +514,34 @@ class CalmDownPlanWidget:
         return self.code_picker.value, self.partner_picker.value
 
     def load(self) -> None:
-        """Show this partner's saved plan (or an empty form)."""
+        """A partner was chosen: ask their secret (their plan shows once it matches)."""
+        self.unlocked = None
+        self._fill(None)
+        common.set_text(self.message, "")
         who = self._who()
-        plan = ex.calm_down_plan(self.session, *who) if who else None
+        if who is None:
+            self.gate.box.layout.display = "none"
+            self.form.layout.display = ""
+            return
+        self.gate.ask(*who)
+        self.gate.box.layout.display = ""
+        self.form.layout.display = "none"
+
+    def _unlocked(self, couple_code: str, partner: str) -> None:
+        """The secret matched: show this partner's saved plan (or an empty form)."""
+        self.unlocked = (couple_code, partner)
+        self.gate.box.layout.display = "none"
+        self.form.layout.display = ""
+        plan = ex.calm_down_plan(self.session, couple_code, partner)
+        self._fill(plan)
+        common.set_text(
+            self.message, "This is your saved plan; change it and save again." if plan else ""
+        )
+
+    def _not_me(self) -> None:
+        common.clear_pickers(self.session, self.code_picker, self.partner_picker)
+
+    def _fill(self, plan) -> None:
         self.signal.value = plan.signal if plan else ""
         self.signal_text.value = plan.signal_text if plan else ""
         self.break_minutes.value = (
@@ -508,9 +551,6 @@ class CalmDownPlanWidget:
         )
         self.come_back.value = plan.come_back if plan else ""
         self.come_back_text.value = plan.come_back_text if plan else ""
-        common.set_text(
-            self.message, "This is your saved plan; change it and save again." if plan else ""
-        )
 
     def save(self) -> None:
         who = self._who()
@@ -520,6 +560,9 @@ class CalmDownPlanWidget:
                 "Please choose your couple code and which partner you are.",
                 "wk-error",
             )
+            return
+        if self.unlocked != who:  # a stale click: the partner has not typed their secret
+            common.set_text(self.message, "Please type your secret first.", "wk-error")
             return
         missing = [
             name
