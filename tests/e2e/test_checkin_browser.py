@@ -9,7 +9,15 @@ import pytest
 from workshop_kit.session import Session
 from workshop_kit.widgets.checkin import checkin_steps
 
-from .conftest import LARGE, SMALL, give_secret, no_horizontal_scroll, open_notebook, screenshot
+from .conftest import (
+    LARGE,
+    SMALL,
+    add_couple,
+    give_secret,
+    no_horizontal_scroll,
+    open_notebook,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -96,9 +104,10 @@ def test_checkin_by_clicking_is_saved_and_survives_a_reload(page, server, store_
     assert again["value"].tolist() == [4.0, 5.0, 2.0]
 
 
-def test_projector_sizes_on_the_checkin_page(page, server, store_path, fresh_codes):
+def test_projector_sizes_on_the_checkin_page(page, server, store_path):
+    code = add_couple(store_path)  # a partner with no secret yet
     open_notebook(page, server, "10_checkin_before.ipynb")
-    choose_person(page, fresh_codes[1], "B")
+    choose_person(page, code, "B")
     give_secret(page, "rose42", first_time=True)
     expect_question(page, 1, steps_count(store_path))
     sizes = page.evaluate(
