@@ -30,6 +30,7 @@ import pandas as pd
 from .content import CONTENT_DIR, read_content, require
 from .disclosure import release_view
 from .errors import ContentError, InputError
+from .records import records
 from .session import PARTNERS, Session
 from .tally import check_k, fold_small
 
@@ -686,8 +687,6 @@ class RoundPlan:
 # -- summary and demo -----------------------------------------------------------------
 def appreciation_summary(session: Session) -> dict[str, Any]:
     """Room aggregates for ``workshop-kit summary``: words (k-suppressed) and counts only."""
-    from .summary import records
-
     per_couple = notes_per_couple(session)
     return {
         "words": records(published_room_words(session)[0]),

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from .errors import StoreError
+from .session import Session
 
 CURRENT_POINTER = ".current-session"
 
@@ -121,14 +122,13 @@ def current_session():
     When it comes from 00_start_here's pointer (not ``$WORKSHOP_KIT_STORE``), every write
     checks that the pointer still names it (:func:`check_still_current`).
     """
-    from .session import Session
-
     session = Session.open(current_store_path())
-    session.follows_current = not os.environ.get("WORKSHOP_KIT_STORE")
+    if not os.environ.get("WORKSHOP_KIT_STORE"):
+        session.before_write = check_still_current
     return session
 
 
-def check_still_current(session) -> None:
+def check_still_current(session: Session) -> None:
     """Raise :class:`StoreError` when 00_start_here now names another session file.
 
     Parameters

@@ -12,7 +12,7 @@ import random
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date as Date
 from numbers import Integral
@@ -177,9 +177,11 @@ class Session:
     def __init__(self, store: Store, content: CheckinContent | None = None):
         self.store = store
         self.content = content or load_checkin()
-        # Set by locations.current_session(): a notebook's session must stay the one that
-        # 00_start_here marks current; each write checks it (see _transaction).
-        self.follows_current = False
+        # Set by locations.current_session() to locations.check_still_current: a
+        # notebook's session must stay the one that 00_start_here marks current; each
+        # write calls it first (see _transaction). A hook, so session needs no import
+        # of locations (which imports session).
+        self.before_write: Callable[[Session], None] | None = None
 
     def _transaction(self):
         """The store's transaction, after checking this is still the current session.
@@ -187,10 +189,8 @@ class Session:
         A notebook opened before 00_start_here switched sessions would otherwise keep
         writing into the old file without a word.
         """
-        if self.follows_current:
-            from .locations import check_still_current
-
-            check_still_current(self)
+        if self.before_write is not None:
+            self.before_write(self)
         return self.store.transaction()
 
     # -- opening ------------------------------------------------------------------

@@ -6,11 +6,8 @@ JSON-able data holding aggregates only: never a couple code, a partner, or free 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
-
-import pandas as pd
 
 from . import exercises, values_session
 from . import results as checkin_results_mod
@@ -18,24 +15,12 @@ from .appreciation import appreciation_summary
 from .importers.history import imports_summary
 from .phones.devices import phones_summary
 from .published import publish_checkin
+from .records import records
 from .session import Session
 
 Section = Callable[[Session], Any]
 
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """DataFrame rows as JSON-safe dicts (NaN becomes None, numpy scalars become Python)."""
-    out = []
-    for row in frame.to_dict("records"):
-        clean = {}
-        for key, value in row.items():
-            if hasattr(value, "item"):
-                value = value.item()
-            if isinstance(value, float) and math.isnan(value):
-                value = None
-            clean[key] = value
-        out.append(clean)
-    return out
+__all__ = ["SUMMARY_SECTIONS", "build_summary", "checkin_section", "records"]
 
 
 def checkin_section(session: Session) -> dict[str, Any]:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .disclosure import release_view
 from .errors import one_of
+from .records import records
 from .session import PARTNERS, Session
 from .values import (
     PILES,
@@ -273,8 +274,6 @@ def values_summary_section(session: Session) -> dict:
 
     Aggregates only: value names, counts and points; no couple code or partner.
     """
-    from .summary import records
-
     deck = load_deck()
     points, piles, waiting = published_room_values(session, deck)
     return {
