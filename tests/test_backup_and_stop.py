@@ -224,3 +224,49 @@ def test_a_created_session_is_complete_with_its_couples_in_one_step(tmp_path):
     conn.close()
     with pytest.raises(StoreError, match="already exists"):
         Store.create(path, {"title": "again"})
+
+
+# -- a real Jupyter kernel stopping ----------------------------------------------------------
+KERNEL_CODE = """
+from workshop_kit.locations import current_session
+session = current_session()
+code = session.couple_codes()[0]
+items = [i.id for i in session.content.instrument("checkin").items][:9]
+for n, item in enumerate(items):
+    session.record_answer(code, "B", "after", "checkin", item, 1 + n % 5)
+print(len(items))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["shutdown", "SIGTERM", "SIGHUP"])
+def test_a_jupyter_kernel_stopping_leaves_every_answer_in_the_file(tmp_path, how):
+    """The kernel a notebook runs in: shut down by Jupyter, or sent SIGTERM / SIGHUP."""
+    from jupyter_client.manager import KernelManager
+
+    path = tmp_path / "s.sqlite"
+    Session.create(path, "T", couples=1, seed=1).close()
+    env = child_env()
+    env["WORKSHOP_KIT_STORE"] = str(path)
+    manager = KernelManager(kernel_name="python3")
+    manager.start_kernel(env=env, cwd=str(tmp_path))
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=120)
+        reply = client.execute_interactive(KERNEL_CODE, timeout=120)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        assert os.path.getsize(f"{path}-wal") > 0  # the answers are in the log so far
+        if how == "shutdown":
+            manager.shutdown_kernel(now=False)
+        else:
+            manager.provisioner.process.send_signal(getattr(signal, how))
+            manager.provisioner.process.wait(60)
+    finally:
+        client.stop_channels()
+        if manager.has_kernel:
+            manager.shutdown_kernel(now=True)
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(path, alone / "s.sqlite")
+    assert count_answers(alone / "s.sqlite") == 9
