@@ -132,3 +132,99 @@ def test_chart_marks_can_be_told_apart_in_greyscale(demo_session):
         for other in legend[i + 1 :]:
             apart = abs(_lightness(one["colour"]) - _lightness(other["colour"]))
             assert one["shape"] != other["shape"] or apart >= 20, (one, other)
+
+
+# -- a programme's own look ------------------------------------------------------------
+LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
+    '<rect width="120" height="40" rx="8" fill="#7A3E6B"/></svg>'
+)
+
+
+def test_a_programme_look_is_on_every_printed_page(session, tmp_path):
+    session.set_print_look(
+        programme="Hearth Couples Programme",
+        footer="Hearth Family Centre · 01234 567890",
+        accent="#7A3E6B",
+        logo_svg=LOGO,
+    )
+    code = session.couple_codes()[0]
+    pdf = packs.build_pack(session, code, tmp_path)[0]
+    pages = [" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages]
+    assert "Hearth Couples Programme" in pages[0]
+    assert all("Hearth Family Centre · 01234 567890" in page for page in pages)
+    doc = packs.couple_document(session, code)
+    assert doc["colours"]["accent"] == "#7A3E6B" and "logo" in doc["programme"]
+    room = packs.build_room_summary(session, tmp_path)
+    assert all("Hearth Family Centre" in (p.extract_text() or "") for p in PdfReader(room).pages)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"accent": "#FFFF00"}, "too light to read"),
+        ({"accent": "blue"}, "accent must be a colour like"),
+        ({"footer": "x" * 121}, "footer must be at most 120"),
+        ({"logo_svg": "<html></html>"}, "logo must be the text of an SVG"),
+    ],
+)
+def test_a_bad_look_is_refused_and_nothing_changes(session, kwargs, message):
+    session.set_print_look(programme="Kept")
+    with pytest.raises(InputError, match=message):
+        session.set_print_look(**kwargs)
+    assert session.print_look == {"programme": "Kept"}
+
+
+def test_the_export_command_keeps_the_look_it_is_given(session, tmp_path):
+    import subprocess
+    import sys
+
+    logo = tmp_path / "logo.svg"
+    logo.write_text(LOGO)
+    path = session.path
+    session.close()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workshop_kit.cli",
+            "export",
+            str(path),
+            "--out",
+            str(tmp_path / "out"),
+            "--workers",
+            "1",
+            "--footer",
+            "Hearth · 0123",
+            "--accent",
+            "#7A3E6B",
+            "--logo",
+            str(logo),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": ROOT},
+    )
+    assert done.returncode == 0, done.stderr
+    from workshop_kit.session import Session
+
+    with Session.open(path) as again:
+        assert again.print_look["footer"] == "Hearth · 0123"
+        assert again.print_look["accent"] == "#7A3E6B" and "<svg" in again.print_look["logo_svg"]
+    bad = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "workshop_kit.cli",
+            "export",
+            str(path),
+            "--out",
+            str(tmp_path / "out2"),
+            "--accent",
+            "#FFFFFF",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": ROOT},
+    )
+    assert bad.returncode == 2 and "too light" in bad.stderr

@@ -297,6 +297,48 @@ class Session:
             clean.append({k: str(res.get(k, "")).strip() for k in ("name", "contact", "note")})
         self.store.set_meta("support_resources", json.dumps(clean))
 
+    @property
+    def print_look(self) -> dict[str, str]:
+        """A programme's own look on every printed page: ``programme``, ``footer``, ``accent``
+        and ``logo_svg`` (only those set). See :meth:`set_print_look`."""
+        return json.loads(self.store.meta().get("print_look", "{}"))
+
+    def set_print_look(
+        self,
+        programme: str = "",
+        footer: str = "",
+        accent: str = "",
+        logo_svg: str = "",
+    ) -> None:
+        """Set the programme's name, a footer line, an accent colour and a logo for print.
+
+        ``accent`` is ``#RRGGBB`` dark enough to read as a title on white (contrast at
+        least 4.5:1); ``logo_svg`` is the text of an SVG file (at most 200 kB). Empty
+        values fall back to the kit's own. Nothing is changed when a value is refused.
+        """
+        look: dict[str, str] = {}
+        for name, value, limit in (("programme", programme, 60), ("footer", footer, 120)):
+            value = " ".join(str(value).split())
+            if len(value) > limit:
+                raise InputError(f"{name} must be at most {limit} characters; it has {len(value)}")
+            if value:
+                look[name] = value
+        if accent:
+            if not re.fullmatch(r"#[0-9A-Fa-f]{6}", accent):
+                raise InputError(f"accent must be a colour like #0072B2; not {accent!r}")
+            if _contrast_on_white(accent) < 4.5:
+                raise InputError(
+                    f"accent {accent} is too light to read on white paper (contrast "
+                    f"{_contrast_on_white(accent):.1f}:1); choose a darker colour (4.5:1 or more)"
+                )
+            look["accent"] = accent.upper()
+        if logo_svg:
+            text = str(logo_svg)
+            if len(text.encode()) > 200_000 or "<svg" not in text[:2000]:
+                raise InputError("logo must be the text of an SVG file of at most 200 kB")
+            look["logo_svg"] = text
+        self.store.set_meta("print_look", json.dumps(look))
+
     # -- couples ------------------------------------------------------------------
     def couple_codes(self) -> list[str]:
         rows = self.store.conn.execute("SELECT code FROM couples ORDER BY created_at, code")
@@ -803,3 +845,15 @@ def _item_range(instrument: Instrument, item_id: str) -> tuple[int, int]:
             f"item of {instrument.id}", item_id, [i.id for i in instrument.items]
         ) from None
     return item.min, item.max
+
+
+def _contrast_on_white(colour: str) -> float:
+    """WCAG contrast ratio of ``#RRGGBB`` text on white (1 to 21).
+
+    >>> round(_contrast_on_white("#000000"))
+    21
+    """
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)

@@ -55,6 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="large-print take-home packs: every word at 18 pt or more",
     )
+    p.add_argument("--programme", help="your programme's name on every printed page (kept)")
+    p.add_argument("--footer", help="a line at the foot of every printed page (kept)")
+    p.add_argument("--accent", help="your programme's colour, like #7A3E6B (kept)")
+    p.add_argument("--logo", type=Path, help="an SVG logo for the cover (kept)")
     p.set_defaults(func=run_export)
 
     p = sub.add_parser(
@@ -105,6 +109,7 @@ def run_packs(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise InputError(f"--workers must be at least 1; not {args.workers}")
     with Session.open(args.store) as session:
+        _set_look(session, args)
         result = build_all_packs(
             session,
             args.out,
@@ -125,6 +130,27 @@ def run_packs(args: argparse.Namespace) -> int:
     for message in result.warnings:  # a note that could not be printed in full
         print(f"Warning: {message}", file=sys.stderr)
     return 0
+
+
+def _set_look(session, args: argparse.Namespace) -> None:
+    """Store the programme's look given on the command line (kept for the next export)."""
+    given = {
+        "programme": getattr(args, "programme", None),
+        "footer": getattr(args, "footer", None),
+        "accent": getattr(args, "accent", None),
+    }
+    logo = getattr(args, "logo", None)
+    if not any(given.values()) and logo is None:
+        return
+    from ..errors import InputError
+
+    look = {**session.print_look, **{k: v for k, v in given.items() if v}}
+    if logo is not None:
+        try:
+            look["logo_svg"] = Path(logo).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"--logo {logo} could not be read as an SVG file: {exc}") from exc
+    session.set_print_look(**look)
 
 
 def run_pool(args: argparse.Namespace) -> int:

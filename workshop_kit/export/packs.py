@@ -219,8 +219,8 @@ def couple_document(
 
 def _programme_look(session: Session) -> dict:
     """A programme's own name, footer line and colour, from the session's settings."""
-    getter = getattr(session, "print_look", None)
-    return dict(getter()) if callable(getter) else {}
+    look = session.print_look
+    return {key: look[key] for key in ("programme", "footer", "accent", "logo_svg") if key in look}
 
 
 def build_pack(

@@ -292,7 +292,7 @@ COVER_WELCOME = (
 
 def cover_page(facts: CoupleFacts, contents: list[str], look: Look) -> dict:
     """The first page: the session, the date, the couple's code and what is inside."""
-    s = Sheet(look, footer="Couples Workshop Kit  ·  this pack holds your own answers only")
+    s = Sheet(look, footer=f"{look.programme}  ·  this pack holds your own answers only")
     s.space(1.6 - 0.75)
     s.title("Our take-home pack", size=30, colour=look.accent, after=0.15)
     s.text(facts.session_title, size=16, after=0.05)
