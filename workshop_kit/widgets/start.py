@@ -108,7 +108,7 @@ class StartWidget:
         self.secret_code = w.Dropdown(options=[], layout=w.Layout(width="240px"))
         self.secret_partner = common.partner_picker()
         self.reset_secret_button = common.button("Reset secret", "warning", width="260px")
-        self.reset_secret_button.on_click(lambda _b: self.reset_secret())
+        common.on_click(self.reset_secret_button, lambda: self.reset_secret(), self)
         self.secret_message = common.text("")
         self.secret_box = w.VBox(
             [
