@@ -40,11 +40,12 @@ STORE ?= sessions/demo.sqlite
 phones: $(STAMP)
 	$(VENV)/bin/workshop-kit phones $(STORE) $(if $(BIND),--bind $(BIND))
 
-## The phone pages' words: extract them to messages.pot, update every catalogue, fill the
+## The participant-facing words (phone pages, laptop check-in): extract them to
+## messages.pot, update every catalogue, fill the
 ## English one and compile them all (the .mo files are committed).
 LOCALE := workshop_kit/locale
 messages: $(TEST_STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -o $(LOCALE)/messages.pot --no-location \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _ -k N_ -o $(LOCALE)/messages.pot --no-location \
 		--sort-output --project="Couples Workshop Kit" --version=0.1.0 \
 		--copyright-holder="Couples Workshop Kit contributors" -w 100 .
 	$(VENV)/bin/pybabel update -i $(LOCALE)/messages.pot -d $(LOCALE) --no-fuzzy-matching -w 100

@@ -23,12 +23,21 @@ CHECKOUT = Path(__file__).resolve().parents[1]
 LOCALE = CHECKOUT / "workshop_kit" / "locale"
 METHODS = [
     ("workshop_kit/phones/**.py", "python"),
+    ("workshop_kit/widgets/checkin.py", "python"),
+    ("workshop_kit/widgets/common.py", "python"),
+    ("workshop_kit/widgets/secret_gate.py", "python"),
     ("workshop_kit/phones/templates/**.html", "jinja2"),
 ]
 
 
+def test_methods_are_babel_cfg():
+    """The test extracts from the very files ``make messages`` does."""
+    sections = re.findall(r"^\[(\w+): (.+)\]$", (CHECKOUT / "babel.cfg").read_text(), re.M)
+    assert sorted((path, method) for method, path in sections) == sorted(METHODS)
+
+
 def extracted_ids() -> set[str]:
-    found = extract_from_dir(CHECKOUT, METHODS, keywords={"_": None})
+    found = extract_from_dir(CHECKOUT, METHODS, keywords={"_": None, "N_": None})
     return {message for _file, _line, message, _comments, _context in found}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .content import Flag, Instrument, Item
+from .content import CheckinContent, Flag, Instrument, Item
 from .session import FLAG_PHASE, Session
 
 
@@ -31,11 +31,13 @@ class Step:
         return (self.instrument.id, self.item.id)
 
 
-def checkin_steps(session: Session) -> list[Step]:
+def checkin_steps(session: Session, content: CheckinContent | None = None) -> list[Step]:
     """The screens in order: every shown instrument's items, then the flags.
 
     An instrument whose items lack wording (a published measure not yet completed by the
-    facilitator) is never shown.
+    facilitator) is never shown. ``content`` is the session's content in a partner's
+    language (``session.content_in(language)``); its ids and order are the same in every
+    language, so a step's key never depends on the language.
 
     Examples
     --------
@@ -45,13 +47,14 @@ def checkin_steps(session: Session) -> list[Step]:
     >>> steps[0].kind, steps[-1].kind, steps[-1].key
     ('item', 'flag', ('flag', 'wants_to_talk'))
     """
+    content = content or session.content
     steps: list[Step] = []
-    for inst in session.content.shown_instruments:
+    for inst in content.shown_instruments:
         if inst.kind == "picture":
             steps.append(Step("picture", instrument=inst))
         else:
             steps.extend(Step("item", instrument=inst, item=item) for item in inst.items)
-    steps.extend(Step("flag", flag=flag) for flag in session.content.flags)
+    steps.extend(Step("flag", flag=flag) for flag in content.flags)
     return steps
 
 

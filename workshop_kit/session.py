@@ -46,6 +46,7 @@ ANSWER_COLUMNS = [
 
 
 FLAG_PHASE = "flag_phase"  # entry kind: a yes/no flag kept per phase, key "<phase>:<flag>"
+LANGUAGE = "language"  # entry kind: the language a partner chose, key "language"
 
 
 def flag_entries(
@@ -176,7 +177,7 @@ class Session:
 
     def __init__(self, store: Store, content: CheckinContent | None = None):
         self.store = store
-        self.content = content or load_checkin()
+        self.content = content or load_checkin(language=self.language)
         # Set by locations.current_session() to locations.check_still_current: a
         # notebook's session must stay the one that 00_start_here marks current; each
         # write calls it first (see _transaction). A hook, so session needs no import
@@ -204,11 +205,16 @@ class Session:
         k: int = DEFAULT_K,
         seed: int | None = None,
         content: CheckinContent | None = None,
+        language: str = "en",
     ) -> Session:
         """Create a session file with ``couples`` fresh couple codes.
 
         The title is cleaned with :func:`clean_title` (control characters removed).
+        ``language`` is the room's language (room views, the default for each partner).
         """
+        from .i18n import check_language
+
+        check_language(language)
         title = clean_title(title)
         if not title:
             raise InputError("title must not be empty")
@@ -242,6 +248,7 @@ class Session:
                 "session_id": session_id,
                 "created_at": now(),
                 "support_resources": "[]",
+                "language": language,
             },
             populate=add_couples,
         )
@@ -282,6 +289,49 @@ class Session:
     @property
     def session_id(self) -> str:
         return self.store.meta()["session_id"]
+
+    @property
+    def language(self) -> str:
+        """The room's language: room views, and each partner's until they choose theirs."""
+        return self.store.meta().get("language", "en")
+
+    def set_language(self, language: str) -> None:
+        """Set the room's language (checked: a catalogue and content files must exist).
+
+        The check-in content is reloaded with its words in ``language``; ids and scoring
+        stay the same.
+        """
+        from .i18n import check_language
+
+        check_language(language)
+        self.store.set_meta("language", language)
+        self.content = load_checkin(self.content.path, language=language)
+
+    def partner_language(self, couple_code: str, partner: str) -> str:
+        """The language this partner chose, or the room's when they chose none."""
+        found = self.entries(LANGUAGE, couple_code, partner, key=LANGUAGE)
+        return found[0].value if found else self.language
+
+    def set_partner_language(
+        self, couple_code: str, partner: str, language: str, source: str = "widget"
+    ) -> None:
+        """Store the language this partner chose at the start of their check-in.
+
+        Raises
+        ------
+        InputError
+            When the kit does not speak ``language``, or the participant is unknown.
+        """
+        from .i18n import check_language
+
+        check_language(language)
+        self.put_entry(LANGUAGE, LANGUAGE, language, couple_code, partner, source=source)
+
+    def content_in(self, language: str) -> CheckinContent:
+        """This session's check-in content with its words in ``language`` (same ids)."""
+        if language == self.content.language:
+            return self.content
+        return load_checkin(self.content.path, language=language)
 
     @property
     def support_resources(self) -> list[dict[str, str]]:

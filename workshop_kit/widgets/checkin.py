@@ -15,10 +15,20 @@ import ipywidgets as w
 
 from ..checkin_flow import Step, checkin_steps, resume_index
 from ..errors import StoreError, WorkshopKitError
+from ..i18n import N_, gettext_for
 from ..session import PARTNERS, PHASES, Session
 from . import common
 from .choices import AnswerButtons
 from .secret_gate import SecretGate, open_with_secret
+
+TITLES = {
+    "before": N_("Connection check-in: start of the day"),
+    "after": N_("Connection check-in: end of the day"),
+}
+WHO_INTRO = N_(
+    "Find your couple code on your card, then choose which partner you are. "
+    "Each of you answers on your own; your partner will not see your answers."
+)
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +66,8 @@ class CheckinWidget:
             raise ValueError(f"phase must be one of {list(PHASES)}; not {phase!r}")
         self.session = session
         self.phase = phase
-        self.steps = checkin_steps(session)
+        self.language = session.language
+        self.steps = checkin_steps(session, session.content_in(self.language))
         self.couple_code: str | None = None
         self.partner: str | None = None
         self.index = 0
@@ -65,23 +76,28 @@ class CheckinWidget:
         self.sitting: set[tuple[str, str]] = set()
 
         # who is answering
-        self.code_picker = common.code_picker(session)
-        self.partner_picker = common.partner_picker()
-        self.start_button = common.button("Start", "primary", width="200px")
+        self.code_picker = common.code_picker(session, language=self.language)
+        self.partner_picker = common.partner_picker(self.language)
+        self.start_button = common.button("", "primary", width="200px")
         common.on_click(self.start_button, lambda: self._start_clicked(), self)
         self.message = common.text("")
+        # each partner picks a language first; the screen changes language at once
+        self.language_picker = common.language_picker(self.language)
+        common.on_change(
+            self.language_picker, lambda change: self.set_language(change["new"]), self
+        )
         self.who_screen = common.who_screen(
-            f"Connection check-in ({phase})",
-            "Find your couple code on your card, then choose which partner you are. "
-            "Each of you answers on your own; your partner will not see your answers.",
+            "",
+            "",
             self.code_picker,
             self.partner_picker,
             self.start_button,
             self.message,
+            before=[self.language_picker],
         )
 
         # the partner's secret, between "who" and the questions
-        self.gate = SecretGate(session, self._open, self.reset)
+        self.gate = SecretGate(session, self._open, self.reset, language=self.language)
 
         # one question at a time
         self.progress = common.text("", "wk-progress")
@@ -92,11 +108,9 @@ class CheckinWidget:
         self.help = common.text("", "wk-help")
         self.picture = w.Image(format="png", layout=w.Layout(max_width="100%", width="100%"))
         self.choice = AnswerButtons(self.answer, self, "help")
-        self.back_button = common.button("◀ Back")
-        self.skip_button = common.button(
-            "Skip this one", tooltip="Skipped is fine: it is not counted as a low answer"
-        )
-        self.next_button = common.button("Next ▶", "info")
+        self.back_button = common.button("")
+        self.skip_button = common.button("")
+        self.next_button = common.button("", "info")
         common.on_click(self.back_button, lambda: self.go(self.index - 1), self, "help")
         common.on_click(self.skip_button, lambda: self.skip(), self, "help")
         common.on_click(self.next_button, self.next, self, "help")
@@ -117,17 +131,43 @@ class CheckinWidget:
 
         # done
         self.done_text = common.text("", "wk-ok")
-        self.again_button = common.button("Next person", "primary", width="240px")
+        self.again_button = common.button("", "primary", width="240px")
         common.on_click(self.again_button, lambda: self.reset(), self)
         self.done_screen = w.VBox([self.done_text, self.again_button])
 
         self.view = common.root([self.who_screen])
+        self.set_language(self.language)
+
+    # -- language -------------------------------------------------------------------
+    def set_language(self, language: str) -> None:
+        """Show every word of this widget in ``language``; answers so far are untouched.
+
+        The questions come from the session's content in that language: the same ids in
+        the same order, so a partner's answers are stored and scored the same way.
+        """
+        self.language = language
+        if self.language_picker.value != language:
+            self.language_picker.value = language
+        _ = gettext_for(language)
+        self.steps = checkin_steps(self.session, self.session.content_in(language))
+        title, _picker, intro, code_row, *_rest = self.who_screen.children
+        common.set_text(title, _(TITLES[self.phase]), "wk-title")
+        common.set_text(intro, _(WHO_INTRO))
+        common.set_text(code_row.children[0], _("Couple code"), "wk-question")
+        common.relabel_pickers(self.code_picker, self.partner_picker, language)
+        self.start_button.description = _("Start")
+        self.back_button.description = "◀ " + _("Back")
+        self.skip_button.description = _("Skip this one")
+        self.skip_button.tooltip = _("Skipping is fine: it is not counted as a low answer.")
+        self.next_button.description = _("Next") + " ▶"
+        self.again_button.description = _("Next person")
+        self.gate.set_language(language)
 
     # -- flow ---------------------------------------------------------------------
     def _start_clicked(self) -> None:
         who = common.picked(self.code_picker, self.partner_picker)
         if who is None:
-            common.set_text(self.message, common.ASK_WHO, "wk-error")
+            common.set_text(self.message, gettext_for(self.language)(common.ASK_WHO), "wk-error")
             return
         self.start(*who)
 
@@ -146,8 +186,14 @@ class CheckinWidget:
         open_with_secret(self.session, self.gate, couple_code, partner, secret)
 
     def _open(self, couple_code: str, partner: str) -> None:
-        """The secret matched: a new sitting starts at the first unanswered question."""
+        """The secret matched: a new sitting starts at the first unanswered question.
+
+        The language chosen on the first screen is kept as this partner's language (their
+        pack and phone pages use it too).
+        """
         self.couple_code, self.partner = couple_code, partner
+        if self.session.partner_language(couple_code, partner) != self.language:
+            self.session.set_partner_language(couple_code, partner, self.language)
         self.sitting = set()
         self.go(self.resume_index())
 
@@ -163,9 +209,17 @@ class CheckinWidget:
             self._show_done()
             return
         step = self.steps[self.index]
-        self.progress.value = (
-            f'<div class="wk-progress">Partner {self.partner} · couple {self.couple_code} · '
-            f"question {self.index + 1} of {len(self.steps)}</div>"
+        _ = gettext_for(self.language)
+        common.set_text(
+            self.progress,
+            _("Partner %(partner)s · couple %(code)s · question %(n)s of %(total)s")
+            % {
+                "partner": self.partner,
+                "code": self.couple_code,
+                "n": self.index + 1,
+                "total": len(self.steps),
+            },
+            "wk-progress",
         )
         self.progress_bar.value = self.index
         if step.kind == "flag":
@@ -176,13 +230,13 @@ class CheckinWidget:
                 if step.key in self.sitting
                 else None
             )
-            self.choice.show([("Yes", True), ("No", False)], given)
+            self.choice.show([(_("Yes"), True), (_("No"), False)], given)
             self.picture.layout.display = "none"
         elif step.kind == "picture":
             inst = step.instrument
             common.set_text(self.question, " ".join(inst.intro.split()), "wk-question")
             common.set_text(
-                self.help, "1 = the circles only touch · 7 = they almost completely overlap"
+                self.help, _("1 = the circles only touch · 7 = they almost completely overlap")
             )
             self.picture.value = ios_png()
             self.picture.layout.display = ""
@@ -236,10 +290,12 @@ class CheckinWidget:
             # the file could not take it (busy, full, read-only, gone): say so, keep the
             # answer, and let a click on it again, or on Next, try again
             self.pending = (self.index, value)
-            common.set_text(self.help, common.plain_words(exc), "wk-error")
+            common.set_text(self.help, common.plain_words(exc, self.language), "wk-error")
             return
         except WorkshopKitError as exc:
-            common.set_text(self.help, f"Not saved: {exc}", "wk-error")
+            _ = gettext_for(self.language)
+            words = _("Not saved: %(why)s") % {"why": exc}
+            common.set_text(self.help, words, "wk-error")
             return
         self.pending = None
         self.sitting.add(step.key)
@@ -271,10 +327,14 @@ class CheckinWidget:
 
     def _show_done(self) -> None:
         other = "B" if self.partner == "A" else "A"
+        _ = gettext_for(self.language)
         common.set_text(
             self.done_text,
-            f"Thank you, partner {self.partner}. Your answers are saved. "
-            f"Please pass the laptop to partner {other}, or to the next couple.",
+            _(
+                "Thank you, partner %(partner)s. Your answers are saved. "
+                "Please pass the laptop to partner %(other)s, or to the next couple."
+            )
+            % {"partner": self.partner, "other": other},
             "wk-ok",
         )
         self.progress_bar.value = len(self.steps)
@@ -284,8 +344,9 @@ class CheckinWidget:
         """Back to the "who is answering" screen for the next person."""
         self.couple_code = self.partner = None
         self.sitting = set()
-        common.clear_pickers(self.session, self.code_picker, self.partner_picker)
+        common.clear_pickers(self.session, self.code_picker, self.partner_picker, self.language)
         common.set_text(self.message, "")
+        self.set_language(self.session.language)  # the next person starts in the room's
         self.view.children = (self.view.children[0], self.who_screen)
 
     def _ipython_display_(self):

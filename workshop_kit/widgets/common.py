@@ -16,6 +16,9 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import WorkshopKitError
+from ..i18n import N_, gettext_for, language_name
+from ..i18n import check_language as _check_language
+from ..i18n import languages as _catalogue_languages
 from ..store import click_wait, explain
 
 log = logging.getLogger("workshop_kit.widgets")
@@ -77,21 +80,63 @@ def root(children, css: str = "wk-root") -> w.VBox:
     return box
 
 
-CHOOSE = "Choose your couple code"
+CHOOSE = N_("Choose your couple code")
 
 
-def code_picker(session, couple_code: str | None = None, layout: w.Layout | None = None):
+def _code_options(codes, language: str) -> list[tuple[str, str]]:
+    """The dropdown's options: "choose" in ``language`` (its value stays ``CHOOSE``), codes."""
+    return [(gettext_for(language)(CHOOSE), CHOOSE), *[(code, code) for code in codes]]
+
+
+def code_picker(
+    session, couple_code: str | None = None, layout: w.Layout | None = None, language: str = "en"
+):
     """The couple-code dropdown every individual view starts with (``CHOOSE`` until picked)."""
     codes = session.couple_codes()
     value = couple_code if couple_code in codes else CHOOSE
     return w.Dropdown(
-        options=[CHOOSE, *codes], value=value, layout=layout or w.Layout(width="420px")
+        options=_code_options(codes, language),
+        value=value,
+        layout=layout or w.Layout(width="420px"),
     )
 
 
-def partner_picker() -> w.ToggleButtons:
+def _partner_options(language: str) -> list[tuple[str, str]]:
+    _ = gettext_for(language)
+    return [(_("Partner A"), "A"), (_("Partner B"), "B")]
+
+
+def partner_picker(language: str = "en") -> w.ToggleButtons:
     """Partner A / Partner B, nothing chosen yet."""
-    return w.ToggleButtons(options=[("Partner A", "A"), ("Partner B", "B")], value=None)
+    return w.ToggleButtons(options=_partner_options(language), value=None)
+
+
+def spoken_languages() -> list[str]:
+    """The languages a participant may choose: a catalogue and content files for each."""
+    spoken = []
+    for lang in _catalogue_languages():
+        try:
+            spoken.append(_check_language(lang))
+        except WorkshopKitError:
+            continue
+    return spoken
+
+
+def language_picker(language: str) -> w.ToggleButtons:
+    """The languages the kit speaks, each in its own name; ``language`` chosen."""
+    return w.ToggleButtons(
+        options=[(language_name(lang), lang) for lang in spoken_languages()], value=language
+    )
+
+
+def relabel_pickers(code: w.Dropdown, partner: w.ToggleButtons, language: str) -> None:
+    """The two pickers' words in ``language``; what is chosen stays chosen."""
+    chosen_code, chosen_partner = code.value, partner.value
+    codes = [value for _label, value in code.options if value != CHOOSE]
+    code.options = _code_options(codes, language)
+    code.value = chosen_code
+    partner.options = _partner_options(language)
+    partner.value = chosen_partner
 
 
 def who_screen(
@@ -101,14 +146,20 @@ def who_screen(
     partner: w.ToggleButtons,
     start: w.Button,
     message: w.HTML,
+    language: str = "en",
+    before: list | None = None,
 ) -> w.VBox:
-    """The "who is answering" screen: a title, a sentence, the two pickers and Start."""
+    """The "who is answering" screen: a title, a sentence, the two pickers and Start.
+
+    ``before`` (widgets such as the language choice) comes right under the title.
+    """
     return w.VBox(
         [
             text(title, "wk-title"),
+            *(before or []),
             text(intro),
             w.HBox(
-                [text("Couple code", "wk-question"), code],
+                [text(gettext_for(language)(N_("Couple code")), "wk-question"), code],
                 layout=w.Layout(align_items="center", flex_flow="row wrap"),
             ),
             partner,
@@ -118,7 +169,7 @@ def who_screen(
     )
 
 
-ASK_WHO = "Please choose your couple code and which partner you are."
+ASK_WHO = N_("Please choose your couple code and which partner you are.")
 
 
 def picked(code: w.Dropdown, partner: w.ToggleButtons) -> tuple[str, str] | None:
@@ -128,21 +179,23 @@ def picked(code: w.Dropdown, partner: w.ToggleButtons) -> tuple[str, str] | None
     return code.value, partner.value
 
 
-def clear_pickers(session, code: w.Dropdown, partner: w.ToggleButtons) -> None:
+def clear_pickers(
+    session, code: w.Dropdown, partner: w.ToggleButtons, language: str = "en"
+) -> None:
     """Both pickers back to "nothing chosen", with the session's current couple codes."""
-    code.options = [CHOOSE, *session.couple_codes()]
+    code.options = _code_options(session.couple_codes(), language)
     code.value = CHOOSE
     partner.value = None
 
 
 # -- every callback: a short wait for a busy file, and no error left unseen -------------
-SOMETHING_WRONG = (
+SOMETHING_WRONG = N_(
     "Something went wrong here, so this may not have been saved. Please try again; if it "
     "happens again, tell the facilitator."
 )
 
 
-def plain_words(exc: BaseException) -> str:
+def plain_words(exc: BaseException, language: str = "en") -> str:
     """What to tell the person at the laptop about ``exc``, as one plain sentence.
 
     >>> from workshop_kit.errors import StoreBusy
@@ -155,10 +208,11 @@ def plain_words(exc: BaseException) -> str:
         exc = explain(exc, None)
     elif isinstance(exc, OSError) and exc.errno in (28, 30, 122):  # full, read-only, quota
         exc = explain(exc, getattr(exc, "filename", None))
+    something_wrong = gettext_for(language)(SOMETHING_WRONG)
     if isinstance(exc, WorkshopKitError):
-        words = str(exc).strip() or SOMETHING_WRONG
+        words = str(exc).strip() or something_wrong
         return words[0].upper() + words[1:]
-    return f"{SOMETHING_WRONG} ({type(exc).__name__}: {exc})"
+    return f"{something_wrong} ({type(exc).__name__}: {exc})"
 
 
 def report(owner: Any, where: str, exc: BaseException) -> None:

@@ -12,21 +12,23 @@ from collections.abc import Callable
 import ipywidgets as w
 
 from ..errors import WorkshopKitError
+from ..i18n import N_, gettext_for
 from ..partner_secret import MAX_LENGTH, MIN_LENGTH
 from ..session import Session
 from . import common
 
-WRONG = (
+WRONG = N_(
     "That secret does not match. Please try again. "
     "If you have forgotten it, ask the facilitator to reset it."
 )
-MISMATCH = "The two secrets are not the same. Please type the same secret twice."
-SET_INTRO = (
-    f"Choose a short secret: {MIN_LENGTH} or more letters or numbers, such as a word you "
+MISMATCH = N_("The two secrets are not the same. Please type the same secret twice.")
+SET_INTRO_WORDS = N_(
+    "Choose a short secret: %(n)s or more letters or numbers, such as a word you "
     "will remember. You will need it to come back to your answers, notes and plans. "
     "Keep it to yourself; capitals do not matter."
 )
-ENTER_INTRO = "Please type your secret to go on."
+SET_INTRO = SET_INTRO_WORDS % {"n": MIN_LENGTH}
+ENTER_INTRO = N_("Please type your secret to go on.")
 
 
 def _label(words: str) -> w.HTML:
@@ -71,8 +73,10 @@ class SecretGate:
         session: Session,
         on_open: Callable[[str, str], None],
         on_cancel: Callable[[], None] | None = None,
+        language: str = "en",
     ):
         self.session = session
+        self.language = language
         self.on_open = on_open
         self.on_cancel = on_cancel
         self.couple_code: str | None = None
@@ -80,15 +84,16 @@ class SecretGate:
         self.mode = "enter"  # "set" on first use
         self.heading = common.text("", "wk-title")
         self.intro = common.text("")
-        self.secret = _password("your secret")
-        self.repeat = _password("the same secret again")
-        self.ok_button = common.button("Go on", "primary", width="200px")
-        self.back_button = common.button("◀ Not me", width="200px")
+        self.secret = _password("")
+        self.repeat = _password("")
+        self.ok_button = common.button("", "primary", width="200px")
+        self.back_button = common.button("", width="200px")
         common.on_click(self.ok_button, lambda: self.submit(), self)
         common.on_click(self.back_button, lambda: self.cancel(), self)
         self.message = common.text("")
+        self.again_label, self.secret_label = _label(""), _label("")
         self.repeat_row = w.HBox(
-            [_label("Again"), self.repeat],
+            [self.again_label, self.repeat],
             layout=w.Layout(align_items="center", flex_flow="row wrap"),
         )
         self.box = w.VBox(
@@ -96,7 +101,7 @@ class SecretGate:
                 self.heading,
                 self.intro,
                 w.HBox(
-                    [_label("Secret"), self.secret],
+                    [self.secret_label, self.secret],
                     layout=w.Layout(align_items="center", flex_flow="row wrap"),
                 ),
                 self.repeat_row,
@@ -105,6 +110,18 @@ class SecretGate:
             ]
         )
         self.box.add_class("wk-secret")
+        self.set_language(language)
+
+    def set_language(self, language: str) -> None:
+        """Show this screen's words in ``language`` (the partner's choice)."""
+        self.language = language
+        _ = gettext_for(language)
+        self.secret.placeholder = _("your secret")
+        self.repeat.placeholder = _("the same secret again")
+        self.ok_button.description = _("Go on")
+        self.back_button.description = "◀ " + _("Not me")
+        common.set_text(self.again_label, _("Again"), "wk-question")
+        common.set_text(self.secret_label, _("Secret"), "wk-question")
 
     def ask(self, couple_code: str, partner: str) -> None:
         """Show the screen for this partner: set a secret (first use) or type it."""
@@ -114,17 +131,23 @@ class SecretGate:
         )
         self.secret.value = self.repeat.value = ""
         common.set_text(self.message, "")
-        who = f"Partner {self.partner} · couple {self.couple_code}"
+        _ = gettext_for(self.language)
+        who = _("Partner %(partner)s · couple %(code)s") % {
+            "partner": self.partner,
+            "code": self.couple_code,
+        }
         if self.mode == "set":
-            common.set_text(self.heading, f"{who}: choose your secret", "wk-title")
-            common.set_text(self.intro, SET_INTRO)
+            common.set_text(
+                self.heading, _("%(who)s: choose your secret") % {"who": who}, "wk-title"
+            )
+            common.set_text(self.intro, _(SET_INTRO_WORDS) % {"n": MIN_LENGTH})
             self.repeat_row.layout.display = ""
-            self.ok_button.description = "Save my secret"
+            self.ok_button.description = _("Save my secret")
         else:
-            common.set_text(self.heading, f"{who}: your secret", "wk-title")
-            common.set_text(self.intro, ENTER_INTRO)
+            common.set_text(self.heading, _("%(who)s: your secret") % {"who": who}, "wk-title")
+            common.set_text(self.intro, _(ENTER_INTRO))
             self.repeat_row.layout.display = "none"
-            self.ok_button.description = "Go on"
+            self.ok_button.description = _("Go on")
 
     def submit(self) -> None:
         """Check (or set) the typed secret; open on success, a kind message otherwise."""
@@ -134,18 +157,19 @@ class SecretGate:
         self.secret.value = self.repeat.value = ""  # never left on the screen
         if self.mode == "set":
             if typed.strip().casefold() != repeat.strip().casefold():
-                common.set_text(self.message, MISMATCH, "wk-error")
+                common.set_text(self.message, gettext_for(self.language)(MISMATCH), "wk-error")
                 return
             try:
                 self.session.set_partner_secret(self.couple_code, self.partner, typed)
             except WorkshopKitError as exc:
-                common.set_text(self.message, _kind(str(exc)), "wk-error")
+                kind = _kind(str(exc), self.language)
+                common.set_text(self.message, kind, "wk-error")
                 if self.session.partner_secret_is_set(self.couple_code, self.partner):
                     self.ask(self.couple_code, self.partner)  # set meanwhile elsewhere
-                    common.set_text(self.message, _kind(str(exc)), "wk-error")
+                    common.set_text(self.message, kind, "wk-error")
                 return
         elif not self.session.check_partner_secret(self.couple_code, self.partner, typed):
-            common.set_text(self.message, WRONG, "wk-error")
+            common.set_text(self.message, gettext_for(self.language)(WRONG), "wk-error")
             return
         code, partner = self.couple_code, self.partner
         self.couple_code = self.partner = None
@@ -158,14 +182,16 @@ class SecretGate:
             self.on_cancel()
 
 
-def _kind(message: str) -> str:
+def _kind(message: str, language: str = "en") -> str:
     """The error in words for a participant (the secret rules, without jargon)."""
+    _ = gettext_for(language)
     if "letters or digits" in message:
-        return (
-            f"Please use {MIN_LENGTH} to {MAX_LENGTH} letters or numbers, with no spaces or signs."
-        )
+        return _("Please use %(low)s to %(high)s letters or numbers, with no spaces or signs.") % {
+            "low": MIN_LENGTH,
+            "high": MAX_LENGTH,
+        }
     if "already has a secret" in message:
-        return "A secret was already set for you. Please type it here."
+        return _("A secret was already set for you. Please type it here.")
     return message
 
 
