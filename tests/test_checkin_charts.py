@@ -113,7 +113,8 @@ def test_empty_couple_chart_says_so_instead_of_empty_axes():
     assert "No check-in answers" in ax.texts[0].get_text()
 
 
-def test_total_against_cutoff_shades_below_the_cutoff():
+def test_total_against_cutoff_never_marks_a_couple_mean_on_an_individual_cutoff():
+    # the issue's example: CSI-4 totals A = 20 and B = 7 average 13.5, on the line
     csi4 = load_checkin().instrument("csi4")
     table = pd.DataFrame(
         {
@@ -121,15 +122,42 @@ def test_total_against_cutoff_shades_below_the_cutoff():
             "subscale": "csi4",
             "partner_a": [float("nan")] * 2,
             "partner_b": [float("nan")] * 2,
-            "couple_mean": [11.0, 15.0],
+            "couple_mean": [13.5, 15.0],
             "n_partners": 2,
         }
     )
     ax = total_against_cutoff(table, csi4)
     assert ax.get_xlim() == (0, 21)
-    assert any("13.5" in t.get_text() for t in ax.texts)
-    points = [tuple(c.get_offsets()[0]) for c in ax.collections]
-    assert (11.0, 1.0) in points and (15.0, 0.0) in points
+    assert any("13.5" in t.get_text() for t in ax.texts)  # the band is drawn
+    assert not any(len(c.get_offsets()) for c in ax.collections)  # and no mark at all
+    assert any("one person's total" in t.get_text() for t in ax.texts)
+    # with both partners' consent, each partner's own total is marked
+    both = table.assign(partner_a=[20.0, 19.0], partner_b=[7.0, 11.0])
+    ax = total_against_cutoff(both, csi4)
+    points = {tuple(c.get_offsets()[0]) for c in ax.collections if len(c.get_offsets())}
+    assert {(20.0, 1.15), (7.0, 0.85), (19.0, 0.15), (11.0, -0.15)} <= points
+    assert (13.5, 1.0) not in points
+
+
+def test_room_chart_footnote_names_the_method_and_warns_when_small():
+    change = pd.DataFrame(
+        {
+            "measure": "checkin",
+            "subscale": ["trust_intimacy"],
+            "n": [6],
+            "couples": [3],
+            "mean_before": [3.0],
+            "mean_after": [3.5],
+            "mean_change": [0.5],
+            "ci_low": [0.1],
+            "ci_high": [0.9],
+            "suppressed": [False],
+        }
+    )
+    notes = " ".join(t.get_text() for t in room_before_after(change, NAMES, k=3).texts)
+    assert "Student t, each couple one unit" in notes
+    assert "6 people in 3 couples" in notes and "Only 6 people" in notes
+    assert "+0.50 ± 0.40" in notes
 
 
 def test_room_chart_hides_themes_under_k_and_names_them():

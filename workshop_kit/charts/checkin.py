@@ -102,10 +102,19 @@ def couple_themes(
     return ax
 
 
+NO_COUPLE_MARK = (
+    "The line is for one person's total, so the two of you are not marked together.\n"
+    "Your own totals show here when you both agree to share them."
+)
+
+
 def total_against_cutoff(table: pd.DataFrame, instrument, ax=None, title: str | None = None):
     """A summed total (such as the CSI-4) on its range, the range under its cut-off shaded.
 
     ``table`` is :func:`workshop_kit.couple.couple_scores` of the totals (one subscale).
+    A cut-off applies to one person's total, so only the partners' own totals are marked
+    (when both consented); a couple's average is never placed against it: without
+    the partners' totals the band is drawn with :data:`NO_COUPLE_MARK` and no mark.
     """
     ax = get_ax(ax, figsize=(9, 3.2))
     lo, hi = instrument.total_min, instrument.total_max
@@ -153,17 +162,20 @@ def total_against_cutoff(table: pd.DataFrame, instrument, ax=None, title: str | 
                         zorder=3,
                         label=f"Partner {partner}" if phase == "before" else None,
                     )
-        elif not _isnan(row["couple_mean"]):
-            ax.scatter(
-                row["couple_mean"],
-                yrow,
-                s=170,
-                marker=PHASE_MARKERS[phase],
-                color=PHASE_COLOURS[phase],
-                edgecolor=INK,
-                zorder=3,
-                label=f"{phase.capitalize()} (the two of you, on average)",
-            )
+    if table[["partner_a", "partner_b"]].notna().sum().sum() == 0:
+        # The cut-off is for one person's total: a couple's average on it would mislead
+        # (totals of 20 and 7 average 13.5, right on the line). Without both partners'
+        # consent to show their own totals, the band is drawn with no mark.
+        ax.text(
+            (lo + hi) / 2,
+            0.5,
+            NO_COUPLE_MARK,
+            ha="center",
+            va="center",
+            color=INK,
+            fontsize="small",
+            wrap=True,
+        )
     ax.set_yticks([0, 1], ["After", "Before"])
     ax.set_ylim(-0.6, 1.6)
     ax.set_xlim(lo, hi)
@@ -175,11 +187,50 @@ def total_against_cutoff(table: pd.DataFrame, instrument, ax=None, title: str | 
 
 
 def _change_label(row) -> str:
-    """ "+0.45 ± 0.20", or the change alone where the interval is withheld."""
+    """ "+0.45 ± 0.35", "+0.45 (−0.20 to +0.80)" when clipped to the scale (no longer
+    symmetric), or the change alone where the interval is withheld."""
     label = f"{row['mean_change']:+.2f}"
-    if np.isfinite(row["ci_low"]) and np.isfinite(row["ci_high"]):
-        label += f" ± {(row['ci_high'] - row['ci_low']) / 2:.2f}"
+    low, high, mean = row["ci_low"], row["ci_high"], row["mean_change"]
+    if np.isfinite(low) and np.isfinite(high):
+        if abs((high - mean) - (mean - low)) < 0.005:
+            label += f" ± {(high - low) / 2:.2f}"
+        else:
+            label += f" ({low:+.2f} to {high:+.2f})"
     return label
+
+
+#: Fewer people than this: the room chart warns that its figures are rough.
+SMALL_ROOM = 10
+INTERVAL_METHOD = "Student t, each couple one unit"
+
+
+def room_note(data: pd.DataFrame, k: int, hidden: list[str]) -> str:
+    """The note under a room chart: the method, how many, what was withheld, small-n.
+
+    >>> data = pd.DataFrame({"n": [6, 5], "couples": [3, 3], "ci_low": [0.1, float("nan")]})
+    >>> print(room_note(data, 3, []))  # doctest: +NORMALIZE_WHITESPACE
+    Right: average change ± its 95% interval (Student t, each couple one unit).
+    n = 5–6 people in 3 couples with both answers. No interval under 6 people.
+    Only 5–6 people: these numbers can swing a lot with one person's answers.
+    """
+    lo_n, hi_n = int(data["n"].min()), int(data["n"].max())
+    people = f"{lo_n}{'' if lo_n == hi_n else f'–{hi_n}'}"
+    lines = [f"Right: average change ± its 95% interval ({INTERVAL_METHOD})."]
+    line = f"n = {people} people"
+    if "couples" in data.columns and data["couples"].notna().any():
+        lo_c, hi_c = int(data["couples"].min()), int(data["couples"].max())
+        line += f" in {lo_c}{'' if lo_c == hi_c else f'–{hi_c}'} couples"
+    line += " with both answers."
+    if data["ci_low"].isna().any():
+        line += f" No interval under {2 * k} people."
+    if hidden:
+        line += f" Hidden (fewer than {k} people): {', '.join(hidden)}."
+    lines.append(line)
+    if lo_n < SMALL_ROOM:
+        lines.append(
+            f"Only {people} people: these numbers can swing a lot with one person's answers."
+        )
+    return "\n".join(lines)
 
 
 def room_before_after(
@@ -239,13 +290,7 @@ def room_before_after(
     ax.set_axisbelow(True)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2)
     ax.set_title(title, loc="left", pad=48)
-    lo_n, hi_n = int(data["n"].min()), int(data["n"].max())
-    n_text = f"n = {lo_n}{'' if lo_n == hi_n else f'–{hi_n}'} with both answers"
     hidden = [names[s] for s in table.index[table["suppressed"].astype(bool)]]
-    note = f"Right: change ± 95% interval.  {n_text}."
-    if data["ci_low"].isna().any():
-        note += f"  No interval under {2 * k} people (it could be worked back to answers)."
-    if hidden:
-        note += f"  Hidden (fewer than {k} people): {', '.join(hidden)}."
+    note = room_note(data, k, hidden)
     footnote(ax, note, left=note_left)
     return ax

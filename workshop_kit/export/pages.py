@@ -666,8 +666,8 @@ def total_alt(table: pd.DataFrame, instrument, cut) -> str:
             marks.append(
                 f"{phase}: partner A {_number(row.partner_a)}, partner B {_number(row.partner_b)}"
             )
-        elif _present(row.couple_mean):
-            marks.append(f"{phase}: {_number(row.couple_mean)} (the two of you, on average)")
+    if not marks:  # the cut-off is for one person's total: no shared mark is drawn
+        marks.append("No mark is drawn: the line is for one person's total")
     where = f" The shaded part, under {cut:g}, is where hard times often show." if cut else ""
     return (
         f"Chart of the {instrument.name} total from {instrument.total_min:g} to "

@@ -38,16 +38,16 @@ def room_figure(session: Session, measure: str = "checkin") -> Figure:
     inst = session.content.instrument(measure)
     if measure == "checkin":
         names = {s.id: s.name for s in inst.subscales}
-        scale, height = (1, 5), 8.0
+        scale, height = (1, 5), 8.6
     else:
         names = {measure: "The room"}  # the title names the measure
         scale = (inst.min, inst.max) if inst.kind == "picture" else (inst.total_min, inst.total_max)
-        height = 4.2
+        height = 4.8
     with chart_style("projector"):
         fig = Figure(figsize=(PROJECTOR_FIGSIZE[0], height), layout="none")
         # fixed margins: room for the theme names on the left and the change on the right
         left = 0.38 if measure == "checkin" else 0.22
-        fig.subplots_adjust(left=left, right=0.83, top=1 - 1.6 / height, bottom=0.95 / height)
+        fig.subplots_adjust(left=left, right=0.83, top=1 - 1.6 / height, bottom=1.55 / height)
         ax = fig.add_subplot()
         mine = change[change["measure"] == measure] if not change.empty else change
         if mine.empty:
