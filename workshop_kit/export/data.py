@@ -24,6 +24,8 @@ TABLES = (
     "answers",
     "scores",
     "changes",
+    "reliability",
+    "room_change",
     "participants",
     "values_sorts",
     "appreciation_words",
@@ -84,7 +86,65 @@ DICTIONARY: dict[str, dict[str, tuple[str, str]]] = {
             "Reliable Change Index (Jacobson & Truax 1991): change / S_diff, "
             "S_diff = SD·√2·√(1−r); see the reliability table of the results notebook.",
         ),
-        "category": ("text", "improved, no reliable change or worsened (|RCI| > 1.96)."),
+        "category": (
+            "text",
+            "improved, no reliable change or worsened (|RCI| > 1.96); not estimable when "
+            "the reliability table has no usable reliability and SD (estimable = no).",
+        ),
+    },
+    "reliability": {
+        "session_id": ("text", "Unique id of the workshop session."),
+        "measure": ("text", "checkin, ios or a summed measure."),
+        "subscale": ("text", "Theme id for checkin; the measure id otherwise."),
+        "reliability": (
+            "number",
+            "r used for reliable change: published, or Cronbach's alpha of this session's "
+            "complete 'before' answers; blank when it could not be worked out.",
+        ),
+        "kind": ("text", "internal consistency or test-retest: which reliability r is."),
+        "sd": ("number", "SD of the 'before' scores used (a published norm's, or this session's)."),
+        "n": ("integer", "People behind the room's own estimate (complete 'before' answers)."),
+        "estimable": (
+            "yes/no",
+            "Reliable change can be worked out: 0 < r < 1, SD > 0 and, for the room's own "
+            "estimate, at least 10 people.",
+        ),
+        "source": ("text", "Where r and the SD come from."),
+        "warning": ("text", "Why reliable change is not estimable; blank when it is."),
+    },
+    "room_change": {
+        "session_id": ("text", "Unique id of the workshop session."),
+        "measure": ("text", "checkin, ios or a summed measure."),
+        "subscale": ("text", "Theme id for checkin; the measure id otherwise."),
+        "n": ("integer", "People with a score before and after."),
+        "couples": ("integer", "Couples with at least one such partner."),
+        "mean_before": ("number", "Mean 'before' score of those people."),
+        "mean_after": ("number", "Mean 'after' score of those people."),
+        "mean_change": ("number", "Mean change (after minus before)."),
+        "ci_low": (
+            "number",
+            "95% interval of the mean change, low end: Student t with each couple as one "
+            "unit (cluster-robust, couples − 1 degrees of freedom), clipped to the scale; "
+            "blank under 3 couples.",
+        ),
+        "ci_high": ("number", "95% interval of the mean change, high end."),
+        "g_z": (
+            "number",
+            "Hedges' g_z: mean change / SD of the changes, times J = 1 − 3/(4(n − 1) − 1).",
+        ),
+        "g_low": ("number", "95% interval of g_z, low end (delta method, couples as units)."),
+        "g_high": ("number", "95% interval of g_z, high end."),
+        "improved": ("integer", "People with a reliable rise (RCI > 1.96)."),
+        "no_change": ("integer", "People whose change is within the RCI threshold."),
+        "worsened": ("integer", "People with a reliable fall (RCI < −1.96)."),
+        "not_estimable": ("integer", "People whose change could not be classified."),
+        "both_improved": ("integer", "Couples where both partners improved reliably."),
+        "one_improved": ("integer", "Couples where one partner improved reliably."),
+        "neither_improved": ("integer", "Couples where both were classified, neither improved."),
+        "couples_not_estimable": (
+            "integer",
+            "Couples where a partner has no before and after, or could not be classified.",
+        ),
     },
     "participants": {
         "session_id": ("text", "Unique id of the workshop session."),
@@ -207,6 +267,32 @@ def changes_table(session: Session) -> pd.DataFrame:
     return _ordered(changes.assign(session_id=session.session_id), "changes")
 
 
+def reliability_table(session: Session) -> pd.DataFrame:
+    """The reliability and SD behind reliable change, per measure and theme."""
+    frame = checkin_results(session).reliability.assign(session_id=session.session_id)
+    frame["estimable"] = frame["estimable"].map({True: "yes", False: "no"})
+    frame = _ordered(frame, "reliability")
+    frame["n"] = frame["n"].astype("Int64")
+    return frame
+
+
+def room_change_table(session: Session) -> pd.DataFrame:
+    """The room's before/after per measure and theme, with effect sizes, all figures.
+
+    :func:`workshop_kit.scoring.change_summary` of the participants' changes: the same
+    figures the results page publishes, before any of them is withheld (this export
+    holds every answer anyway).
+    """
+    from ..scoring import change_summary
+
+    results = checkin_results(session)
+    paired = results.changes.dropna(subset=["change"])
+    if paired.empty:
+        return pd.DataFrame(columns=list(DICTIONARY["room_change"]))
+    table = change_summary(paired, ["measure", "subscale"], "couple_code", bounds=results.bounds)
+    return _ordered(table.assign(session_id=session.session_id), "room_change")
+
+
 def participants_table(session: Session) -> pd.DataFrame:
     """The yes/no answers of each participant (consent, wanting to talk)."""
     rows = []
@@ -271,6 +357,8 @@ TABLE_BUILDERS: dict[str, Callable[[Session], pd.DataFrame]] = {
     "answers": answers_table,
     "scores": scores_table,
     "changes": changes_table,
+    "reliability": reliability_table,
+    "room_change": room_change_table,
     "participants": participants_table,
     "values_sorts": values_sorts_table,
     "appreciation_words": appreciation_words_table,
