@@ -266,11 +266,10 @@ def outcome_report(answers: pd.DataFrame, content: CheckinContent, k: int = 3) -
             after_score[:, m_index] = sub_scores[:, 1, s_index]
             if m.reliability is None:
                 args = (subscales[s_index][1], s_index, rows, sub_of, item_pos, scored)
-                args += (participant, after, n_answered, total)
-                reliability[:, m_index], n_alpha[:, m_index] = _alpha(*args, session_of, n_sessions)
-                pooled_r[m_index], pooled_n_alpha[m_index] = (
-                    x[0] for x in _alpha(*args, np.zeros_like(session_of), 1)
-                )
+                args += (participant, after, n_answered, total, session_of, n_sessions)
+                per_session, pooled = _alpha(*args)
+                reliability[:, m_index], n_alpha[:, m_index] = per_session
+                pooled_r[m_index], pooled_n_alpha[m_index] = (x[0] for x in pooled)
             else:
                 reliability[:, m_index] = m.reliability
                 pooled_r[m_index] = m.reliability
@@ -313,27 +312,56 @@ def _alpha(
     total,
     session_of,
     n_sessions,
-) -> np.ndarray:
-    """Cronbach's alpha of each session's complete "before" answers to one subscale."""
+):
+    """Cronbach's alpha of each session's complete "before" answers to one subscale, and
+    of all sessions' together: ``(alpha, n_complete)`` per session, then pooled.
+
+    alpha = k/(k − 1)·(1 − Σ var(item)/var(total)), as :func:`workshop_kit.scoring.cronbach_alpha`.
+    """
     n_items = len(sub.items)
     complete = n_answered[:, 0, s_index] == n_items  # every item answered, before
     mine = (sub_of == s_index) & (after[rows] == 0) & complete[participant[rows]]
     people = participant[rows][mine]
-    sess = session_of[people]
-    group = sess * n_items + item_pos[mine]
-    _n, _m, item_sd = _group_mean_sd(scored[mine], group, n_sessions * n_items)
-    item_var = (item_sd**2).reshape(n_sessions, n_items).sum(axis=1)
+    values = scored[mine]
+    items = item_pos[mine]
     whole = np.flatnonzero(complete)
-    n_complete, _mean, total_sd = _group_mean_sd(
-        total[whole, 0, s_index], session_of[whole], n_sessions
+    totals = total[whole, 0, s_index]
+
+    def pooled_var(n, mean, sd):
+        """Variance over all groups together from each group's n, mean and SD."""
+        ok = n > 0
+        n, mean = n[ok], mean[ok]
+        squares = np.where(n > 1, (n - 1) * np.nan_to_num(sd[ok]) ** 2, 0.0)
+        count = n.sum()
+        if count < 2:
+            return np.nan, count
+        grand = (n * mean).sum() / count
+        return (squares.sum() + (n * (mean - grand) ** 2).sum()) / (count - 1), count
+
+    def alpha(item_var, total_var, n_complete):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = n_items / (n_items - 1) * (1 - item_var / total_var)
+        out = np.atleast_1d(np.asarray(out, float))
+        bad = (np.atleast_1d(n_complete) < 3) | (np.atleast_1d(total_var) == 0)
+        out[bad | np.isnan(np.atleast_1d(total_var))] = np.nan
+        if n_items < 2:
+            out[:] = np.nan
+        return out
+
+    group = session_of[people] * n_items + items
+    item_n, item_mean, item_sd = _group_mean_sd(values, group, n_sessions * n_items)
+    item_var = (item_sd**2).reshape(n_sessions, n_items).sum(axis=1)
+    n_complete, total_mean, total_sd = _group_mean_sd(totals, session_of[whole], n_sessions)
+    per_session = (alpha(item_var, total_sd**2, n_complete), n_complete)
+    # all sessions together, combined from the sessions' own sums (no second pass)
+    shape = (n_sessions, n_items)
+    pooled_items = sum(
+        pooled_var(*(x.reshape(shape)[:, i] for x in (item_n, item_mean, item_sd)))[0]
+        for i in range(n_items)
     )
-    total_var = total_sd**2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        alpha = n_items / (n_items - 1) * (1 - item_var / total_var)
-    alpha[(n_complete < 3) | (total_var == 0) | np.isnan(total_var)] = np.nan
-    if n_items < 2:
-        alpha[:] = np.nan
-    return alpha, n_complete
+    pooled_total, pooled_n = pooled_var(n_complete, total_mean, total_sd)
+    pooled = (alpha(pooled_items, pooled_total, pooled_n), np.array([pooled_n]))
+    return per_session, pooled
 
 
 def _report(measures, before, after, alphas, people, sessions, k):
