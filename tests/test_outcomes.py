@@ -209,3 +209,39 @@ def test_outcomes_command_writes_the_report_and_pool_can_too(stores, tmp_path, c
     assert pooled.exists() and report.exists()
     assert main(["pool", *paths, "--out", str(tmp_path / "p2.csv"), "--report", "r.doc"]) == 2
     assert not (tmp_path / "p2.csv").exists()
+
+
+def test_overall_rows_use_one_threshold_from_all_sessions(stores, monkeypatch):
+    """The overall rows' alpha is Cronbach's alpha of all sessions' complete "before"
+    answers together (combined from the sessions' sums), as scoring.cronbach_alpha gives
+    it from one table; every pooled person is judged against that one threshold."""
+    from workshop_kit import outcomes, scoring
+
+    pooled = pd.concat(
+        [s.answers().assign(session_id=s.session_id) for s in stores], ignore_index=True
+    )
+    seen = {}
+    real = outcomes._report
+
+    def spy(measures, before, after, alphas, people, sessions, k):
+        seen["pooled_r"] = alphas[2]
+        return real(measures, before, after, alphas, people, sessions, k)
+
+    monkeypatch.setattr(outcomes, "_report", spy)
+    report = outcome_report(pooled, CONTENT, k=1)
+    inst = CONTENT.instrument("checkin")
+    before = pooled[(pooled["phase"] == "before") & (pooled["instrument"] == "checkin")]
+    before = before.assign(
+        value=scoring.mirror_values(
+            before["item_id"], before["value"], scoring.item_mirrors([inst])
+        )
+    )
+    wide = before.pivot_table(
+        index=["session_id", "couple_code", "partner"], columns="item_id", values="value"
+    )
+    for i, sub in enumerate(inst.subscales):
+        want = scoring.cronbach_alpha(wide.reindex(columns=[it.id for it in sub.items]))
+        assert seen["pooled_r"][i] == pytest.approx(want, nan_ok=True), sub.id
+    overall = report[report["scope"] == "overall"]
+    counts = overall[["improved", "no_change", "worsened", "not_estimable"]].sum(axis=1)
+    assert (counts == overall["n"]).all()
