@@ -255,6 +255,13 @@ def outcome_report(answers: pd.DataFrame, content: CheckinContent, k: int = 3) -
                 mean = total[:, :, s_index] / count
             sub_scores[:, :, s_index] = np.where(ok, mean, np.nan)
 
+    # the "before" answers of the scored rows, sorted by subscale once (each subscale's
+    # alpha then reads a slice, not a mask over every answer)
+    row_person = participant[rows]
+    row_after = after[rows]
+    before_rows = np.flatnonzero(row_after == 0)
+    before_rows = before_rows[np.argsort(sub_of[before_rows], kind="stable")]
+    bounds_of = np.searchsorted(sub_of[before_rows], np.arange(n_subs + 1))
     for m_index, m in enumerate(measures):
         if m.kind == "theme":
             s_index = next(
@@ -265,8 +272,10 @@ def outcome_report(answers: pd.DataFrame, content: CheckinContent, k: int = 3) -
             before_score[:, m_index] = sub_scores[:, 0, s_index]
             after_score[:, m_index] = sub_scores[:, 1, s_index]
             if m.reliability is None:
-                args = (subscales[s_index][1], s_index, rows, sub_of, item_pos, scored)
-                args += (participant, after, n_answered, total, session_of, n_sessions)
+                start, stop = bounds_of[s_index], bounds_of[s_index + 1]
+                mine = before_rows[start:stop]  # this subscale's "before" answers
+                args = (subscales[s_index][1], s_index, mine, sub_of, item_pos, scored)
+                args += (row_person, row_after, n_answered, total, session_of, n_sessions)
                 per_session, pooled = _alpha(*args)
                 reliability[:, m_index], n_alpha[:, m_index] = per_session
                 pooled_r[m_index], pooled_n_alpha[m_index] = (x[0] for x in pooled)
@@ -320,10 +329,13 @@ def _alpha(
     """
     n_items = len(sub.items)
     complete = n_answered[:, 0, s_index] == n_items  # every item answered, before
-    mine = (sub_of == s_index) & (after[rows] == 0) & complete[participant[rows]]
-    people = participant[rows][mine]
+    # ``rows`` here: the positions (into the scored rows) of this subscale's "before"
+    # answers, ``participant`` and ``after`` already taken at the scored rows
+    mine = rows[complete[participant[rows]]]
+    people = participant[mine]
     values = scored[mine]
     items = item_pos[mine]
+    del sub_of, after  # (kept in the signature for the reader: what ``rows`` was cut from)
     whole = np.flatnonzero(complete)
     totals = total[whole, 0, s_index]
 
