@@ -273,8 +273,11 @@ def test_words_entry_saves_checks_and_resumes(session):
     # the next person finds an empty form, not the previous person's code and words
     assert [b.value for b in entry.word_boxes] == ["", "", ""]
     assert entry.code_picker.value == CHOOSE and entry.partner_picker.value is None
-    again = WordsEntry(session, code, "B")
-    assert [b.value for b in again.word_boxes] == ["patient", "hug", ""]
+    again = WordsEntry(session, code, "B")  # whoever picks B sees none of B's words
+    assert [b.value for b in again.word_boxes] == ["", "", ""]
+    again.word_boxes[0].value = "kind"
+    assert again.save() == ["kind"]  # new words replace the earlier ones
+    assert ap.words_of(session, code, "B") == ["kind"]
 
 
 def test_room_words_view_draws_only_k_words(session):

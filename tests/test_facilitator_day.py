@@ -165,7 +165,7 @@ def test_the_calm_down_form_is_empty_for_the_next_person(session):
 
     content = load_exercises().calm_down
     code = session.couple_codes()[1]
-    view = CalmDownPlanWidget(session, couple_code=code, partner="A")
+    view = CalmDownPlanWidget(session, couple_code=code, partner="A", secret="tulip")
     view.signal.value = content.signals[0].id
     view.break_minutes.value = content.break_minutes[-1]
     view.come_back.value = content.come_back[0].id

@@ -208,10 +208,17 @@ def shown_option(select) -> str:
     return select.evaluate("el => el.options[el.selectedIndex].text").replace("\xa0", " ")
 
 
-def give_secret(page, secret: str, first_time: bool) -> None:
-    """Type the partner's secret on the secret screen (twice the first time) and go on."""
-    root = page.locator(".wk-root").first
+def give_secret(page, secret: str, first_time: bool | None = None, root=None) -> None:
+    """Type the partner's secret on the secret screen (twice the first time) and go on.
+
+    ``first_time`` None: whichever the screen asks (a partner who may have set a secret in
+    another test). ``root``: the widget's locator when several are on the page.
+    """
+    root = root if root is not None else page.locator(".wk-root").first
     fields = root.locator(".wk-secret input[type=password]")
+    fields.nth(0).wait_for(state="visible")
+    if first_time is None:
+        first_time = fields.nth(1).is_visible()
     fields.nth(0).fill(secret)
     if first_time:
         fields.nth(1).fill(secret)

@@ -30,7 +30,7 @@ from workshop_kit.present import free_port
 from workshop_kit.session import Session
 from workshop_kit.widgets.checkin import checkin_steps
 
-from .conftest import CHECKOUT, screenshot
+from .conftest import CHECKOUT, give_secret, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -481,6 +481,7 @@ def test_practice_exercises_in_jupyterlab(lab, lab_page, clean, fresh):
     code_picker, signal, come_back = (root.locator("select").nth(i) for i in range(3))
     code_picker.select_option(label=code)
     root.get_by_role("button", name="Partner A", exact=True).click()
+    give_secret(page, "cedar4", root=root)  # the plan is partner A's own
     signal.select_option(index=1)
     root.get_by_role("button", name="20 min", exact=True).click()
     come_back.select_option(index=1)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from workshop_kit.results import checkin_results, room_change
-from workshop_kit.session import Session
+from workshop_kit.session import Answer, Session
 from workshop_kit.widgets.checkin import checkin_steps
 
-from .conftest import open_notebook, screenshot
+from .conftest import give_secret, open_notebook, screenshot
 from .test_checkin_browser import choose_person, click_answer, expect_question
 
 pytestmark = pytest.mark.browser
@@ -37,9 +37,16 @@ def test_after_checkin_by_clicking_updates_the_room_chart(page, server, store_pa
         after = session.answers(phase="after")
         before = session.answers(phase="before")
     done_after = set(zip(after["couple_code"], after["partner"], strict=True))
-    code, partner = next(
-        p for p in zip(before["couple_code"], before["partner"], strict=True) if p not in done_after
+    waiting = list(
+        dict.fromkeys(
+            p
+            for p in zip(before["couple_code"], before["partner"], strict=True)
+            if p not in done_after
+        )
     )
+    code, partner = waiting[0]
+    with Session.open(store_path) as session:
+        k = session.k
     with Session.open(store_path) as session:
         given_flags = {
             s.flag.id: session.flag(code, partner, s.flag.id) for s in steps if s.kind == "flag"
@@ -51,8 +58,21 @@ def test_after_checkin_by_clicking_updates_the_room_chart(page, server, store_pa
     assert len(first) >= 2  # the themes chart and the circles chart
     screenshot(page, "50_results")
 
+    # the room's figures move in batches of k people: k - 1 others answer on paper first
+    with Session.open(store_path) as session:
+        session.record_answers(
+            [
+                Answer(c, p, "after", s.key[0], s.key[1], 4 if s.kind == "item" else 5)
+                for c, p in waiting[1:k]
+                for s in steps
+                if s.kind != "flag"
+            ],
+            source="paper",
+        )
+
     open_notebook(page, server, "40_checkin_after.ipynb")
     choose_person(page, code, partner)
+    give_secret(page, "tulip7")  # this demo partner chooses one now (or types it)
     for number, step in enumerate(steps, start=1):
         if step.kind == "flag" and given_flags[step.flag.id] is not None:
             # asked once per person (consent at the first check-in): it shows; move on

@@ -517,10 +517,10 @@ class WordsEntry:
         return common.picked(self.code_picker, self.partner_picker)
 
     def _load(self) -> None:
-        who = self._who()
-        saved = ap.words_of(self.session, *who) if who else []
-        for i, box in enumerate(self.word_boxes):
-            box.value = saved[i] if i < len(saved) else ""
+        """A new person: empty boxes. Earlier words are never shown to whoever picks a
+        code (a room word is anonymous); saving new words replaces them."""
+        for box in self.word_boxes:
+            box.value = ""
         common.set_text(self.message, "")
 
     def save(self) -> list[str] | None:
