@@ -11,7 +11,6 @@ The report itself is :func:`workshop_kit.outcomes.outcome_report`.
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -21,53 +20,19 @@ import pandas as pd
 
 from .content import CheckinContent, load_checkin
 from .disclosure import effective_k
-from .errors import InputError, StoreError
+from .errors import InputError
 from .outcomes import outcome_report
-from .store import SCHEMA_VERSION
+from .store import read_file_answers
 
 CHUNK = 20  # files per task: enough rows to amortise pandas, few enough to stay small
 PARALLEL_FROM = 100  # fewer files read faster in one process than starting workers
-
-
-def _open_read_only(path: Path) -> tuple[sqlite3.Connection, dict[str, str]]:
-    """A read-only connection to a session file and its metadata, or a StoreError."""
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
-    except OSError as exc:
-        raise StoreError(f"cannot read the session store {str(path)!r}: {exc.strerror}") from exc
-    if header != b"SQLite format 3\x00":
-        raise StoreError(f"{str(path)!r} is not a session store (not an SQLite file)")
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        version = int(meta.get("schema_version", "0"))
-    except (sqlite3.DatabaseError, ValueError) as exc:
-        conn.close()
-        raise StoreError(f"{str(path)!r} is not a readable session store ({exc})") from exc
-    if not 1 <= version <= SCHEMA_VERSION or "session_id" not in meta:
-        conn.close()
-        raise StoreError(
-            f"{str(path)!r} is not a session store this kit reads (schema {version}; "
-            f"this kit reads 1 to {SCHEMA_VERSION})"
-        )
-    return conn, meta
 
 
 def _read_chunk(paths: Sequence[str]) -> dict:
     """The latest answers of some session files, as integer codes and their values."""
     session_ids, ks, rows, session_of = [], [], [], []
     for index, name in enumerate(paths):
-        conn, meta = _open_read_only(Path(name))
-        try:
-            found = conn.execute(
-                "SELECT couple_code, partner, phase, instrument, item_id, value FROM answers"
-                " ORDER BY id"
-            ).fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(f"cannot read the answers of {name!r}: {exc}") from exc
-        finally:
-            conn.close()
+        meta, found = read_file_answers(Path(name))
         session_ids.append(meta["session_id"])
         ks.append(int(meta.get("k", 3)))
         rows.extend(found)

@@ -858,3 +858,172 @@ def in_use(path: Path | str) -> bool:
     finally:
         conn.close()
     return False
+
+
+# -- reading a session file without opening it as a Store -----------------------------
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+#: Every error SQLite raises; callers outside the store test for it with this name, so
+#: that only the store layer imports :mod:`sqlite3`.
+DatabaseError = sqlite3.Error
+
+
+def _read_only_uri(path: Path) -> str:
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
+def probe(path: Path | str, *, read_only: bool = True, why: str = "") -> dict[str, str]:
+    """Whether ``path`` is a session store made by the kit: its ``meta`` table, or an error.
+
+    The one "is this a session store?" check of the kit (purge, the programme report,
+    backup). It opens the file with a plain connection, never as a :class:`Store`, so
+    nothing is migrated or switched to WAL mode.
+
+    Parameters
+    ----------
+    path : Path or str
+        The file to look at.
+    read_only : bool, default True
+        Open with ``mode=ro`` (no ``-wal``/``-shm`` is created). ``False`` opens it for
+        reading and writing, so that closing the last connection folds and removes a
+        left-over ``-wal`` (purge, which then deletes the file anyway).
+    why : str, default ""
+        Words appended to each "is not a session store" message after a ``;``
+        (e.g. ``"purge deletes only session files made by the kit"``).
+
+    Returns
+    -------
+    dict of str to str
+        The ``meta`` table (``session_id``, ``schema_version``, ``title``, ``k``, …).
+
+    Raises
+    ------
+    StoreError
+        The file cannot be read, is not an SQLite file, has no readable ``meta`` table,
+        or its ``meta`` has no ``session_id``/``schema_version``.
+
+    Notes
+    -----
+    A file is an SQLite file when its first 16 bytes are ``b"SQLite format 3\\x00"``
+    (the SQLite file format, section 1.3.1).
+
+    References
+    ----------
+    SQLite file format: https://www.sqlite.org/fileformat.html
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "notes.sqlite").write_text("hello")
+    5
+    >>> probe(folder / "notes.sqlite")
+    Traceback (most recent call last):
+    ...
+    workshop_kit.errors.StoreError: '...notes.sqlite' is not a session store (not an SQLite file)
+    """
+    path = Path(path)
+    tail = f"; {why}" if why else ""
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise StoreError(f"cannot read {str(path)!r}: {exc.strerror}") from exc
+    if header != SQLITE_HEADER:
+        raise StoreError(f"{str(path)!r} is not a session store (not an SQLite file){tail}")
+    try:
+        if read_only:
+            conn = sqlite3.connect(_read_only_uri(path), uri=True)
+        else:
+            conn = sqlite3.connect(path)
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(
+            f"{str(path)!r} is not a session store (no readable meta table: {exc}){tail}"
+        ) from exc
+    if "session_id" not in meta or "schema_version" not in meta:
+        raise StoreError(
+            f"{str(path)!r} is not a session store (its meta table has no session id){tail}"
+        )
+    return meta
+
+
+def read_file_answers(path: Path | str) -> tuple[dict[str, str], list[tuple]]:
+    """A session file's metadata and every answer row, read-only (the programme report).
+
+    Parameters
+    ----------
+    path : Path or str
+        A session file; it may be open elsewhere (nothing is written or locked).
+
+    Returns
+    -------
+    meta : dict of str to str
+        The ``meta`` table.
+    rows : list of tuple
+        ``(couple_code, partner, phase, instrument, item_id, value)`` per stored answer,
+        oldest first (``ORDER BY id``), so the last one per key is the latest.
+
+    Raises
+    ------
+    StoreError
+        Not a session store (see :func:`probe`), a schema this kit does not read
+        (outside ``1..SCHEMA_VERSION``), or the answers cannot be read.
+    """
+    path = Path(path)
+    meta = probe(path)
+    try:
+        version = int(meta.get("schema_version", "0"))
+    except ValueError as exc:
+        raise StoreError(f"{str(path)!r} is not a readable session store ({exc})") from exc
+    if not 1 <= version <= SCHEMA_VERSION:
+        raise StoreError(
+            f"{str(path)!r} is not a session store this kit reads (schema {version}; "
+            f"this kit reads 1 to {SCHEMA_VERSION})"
+        )
+    try:
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+        try:
+            rows = conn.execute(
+                "SELECT couple_code, partner, phase, instrument, item_id, value FROM answers"
+                " ORDER BY id"
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot read the answers of {str(path)!r}: {exc}") from exc
+    return meta, rows
+
+
+def count_file(path: Path | str) -> dict[str, object]:
+    """What a session file holds, read-only: its title and how many couples and answers.
+
+    Parameters
+    ----------
+    path : Path or str
+        A session file (a backup copy, say); opened with ``mode=ro``, so it gains no
+        ``-wal``/``-shm`` files.
+
+    Returns
+    -------
+    dict
+        ``{"title": str, "couples": int, "answers": int}`` (answer *rows*, every
+        correction included).
+
+    Raises
+    ------
+    StoreError
+        Not a session store (see :func:`probe`).
+    """
+    path = Path(path)
+    meta = probe(path)
+    conn = sqlite3.connect(_read_only_uri(path), uri=True)
+    try:
+        answers = conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+        couples = conn.execute("SELECT COUNT(*) FROM couples").fetchone()[0]
+    finally:
+        conn.close()
+    return {"title": meta.get("title", ""), "couples": int(couples), "answers": int(answers)}

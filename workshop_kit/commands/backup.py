@@ -24,19 +24,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sqlite3
-
-    from ..store import backup
+    from ..store import backup, count_file
 
     copy = backup(args.store, args.dest)
     # read the copy without opening it as a session (that would give it -wal/-shm files)
-    conn = sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        answers = conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
-        couples = conn.execute("SELECT COUNT(*) FROM couples").fetchone()[0]
-        title = conn.execute("SELECT value FROM meta WHERE key = 'title'").fetchone()[0]
-    finally:
-        conn.close()
+    held = count_file(copy)
+    title, couples, answers = held["title"], held["couples"], held["answers"]
     print(f"Copied {title!r} ({couples} couples, {answers} answer rows) to {copy}")
     print("The copy is checked and complete; keep it on an encrypted stick.")
     return 0

@@ -15,16 +15,13 @@ A store that is open elsewhere (a notebook's kernel, the present server) is repo
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import StoreError
 from ..locations import CURRENT_POINTER, sessions_dir
-from ..store import in_use
+from ..store import in_use, probe
 from .folders import find_session_exports
-
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True)
@@ -52,33 +49,7 @@ def check_session_store(path: Path | str) -> dict[str, str]:
     path = Path(path)
     if not path.is_file():
         raise StoreError(f"no session store at {str(path)!r}; nothing to purge")
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
-    except OSError as exc:
-        raise StoreError(f"cannot read {str(path)!r}: {exc.strerror}") from exc
-    if header != SQLITE_HEADER:
-        raise StoreError(
-            f"{str(path)!r} is not a session store (not an SQLite file); purge deletes only "
-            "session files made by the kit"
-        )
-    try:
-        conn = sqlite3.connect(path)  # reads only; closing last removes its -wal/-shm
-        try:
-            meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(
-            f"{str(path)!r} is not a session store (no readable meta table: {exc}); purge "
-            "deletes only session files made by the kit"
-        ) from exc
-    if "session_id" not in meta or "schema_version" not in meta:
-        raise StoreError(
-            f"{str(path)!r} is not a session store (its meta table has no session id); purge "
-            "deletes only session files made by the kit"
-        )
-    return meta
+    return probe(path, read_only=False, why="purge deletes only session files made by the kit")
 
 
 def purge_plan(store: Path | str) -> PurgePlan:

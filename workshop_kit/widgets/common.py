@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import html
 import logging
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +18,7 @@ from ..errors import WorkshopKitError
 from ..i18n import N_, gettext_for, language_name
 from ..i18n import check_language as _check_language
 from ..i18n import languages as _catalogue_languages
-from ..store import click_wait, explain
+from ..store import DatabaseError, click_wait, explain
 
 log = logging.getLogger("workshop_kit.widgets")
 
@@ -204,7 +203,7 @@ def plain_words(exc: BaseException, language: str = "en") -> str:
     >>> plain_words(KeyError("x")).startswith("Something went wrong here")
     True
     """
-    if isinstance(exc, sqlite3.Error):
+    if isinstance(exc, DatabaseError):
         exc = explain(exc, None)
     elif isinstance(exc, OSError) and exc.errno in (28, 30, 122):  # full, read-only, quota
         exc = explain(exc, getattr(exc, "filename", None))
