@@ -213,12 +213,7 @@ def missing_forms(session: Session, phase: str | None = None) -> pd.DataFrame:
     phase``. A skipped answer counts as given (the form was handed in)."""
     if phase is not None and phase not in PHASES:
         raise InputError(f"phase must be one of {list(PHASES)}; not {phase!r}")
-    given = {
-        tuple(row)
-        for row in session.store.conn.execute(
-            "SELECT DISTINCT couple_code, partner, phase FROM answers"
-        )
-    }
+    given = session.participants_answered()
     rows = [
         (code, partner, ph)
         for ph in ([phase] if phase else PHASES)

@@ -647,6 +647,89 @@ class Session:
         ).fetchall()
         return {(inst, item): value for inst, item, value in rows}
 
+    # -- what moved: cheap reads for live views and forms ---------------------------
+    def version(self) -> tuple[int | None, int | None, int]:
+        """A value that changes whenever an answer, an entry or a couple is added.
+
+        Returns
+        -------
+        tuple of (int or None, int or None, int)
+            ``(newest answer id, newest entry id, number of couples)``; an id is None
+            while its table is empty. Rows are only ever added, so equal versions mean
+            nothing new was stored.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=2)
+        >>> s.version()
+        (None, None, 2)
+        >>> s.record_answer(s.couple_codes()[0], "A", "before", "checkin", "qt1", 4)
+        >>> s.version()
+        (1, None, 2)
+        """
+        conn = self.store.conn
+        return (
+            conn.execute("SELECT MAX(id) FROM answers").fetchone()[0],
+            conn.execute("SELECT MAX(id) FROM entries").fetchone()[0],
+            conn.execute("SELECT COUNT(*) FROM couples").fetchone()[0],
+        )
+
+    def last_ids(self, entry_kind: str | None = None) -> tuple[int | None, int | None]:
+        """The newest answer id and the newest entry id (of one kind when given).
+
+        Parameters
+        ----------
+        entry_kind : str, optional
+            Count only entries of this kind (``"flag"``, say); all entries when None.
+
+        Returns
+        -------
+        tuple of (int or None, int or None)
+            ``(newest answer id, newest entry id)``; None while there is none.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1)
+        >>> s.last_ids("flag")
+        (None, None)
+        """
+        conn = self.store.conn
+        answers = conn.execute("SELECT MAX(id) FROM answers").fetchone()[0]
+        if entry_kind is None:
+            entries = conn.execute("SELECT MAX(id) FROM entries").fetchone()[0]
+        else:
+            entries = conn.execute(
+                "SELECT MAX(id) FROM entries WHERE kind = ?", (entry_kind,)
+            ).fetchone()[0]
+        return answers, entries
+
+    def participants_answered(self) -> set[tuple[str, str, str]]:
+        """Who has given at least one check-in answer, per phase.
+
+        Returns
+        -------
+        set of tuple of (str, str, str)
+            ``(couple_code, partner, phase)`` for every participant with an answer row
+            in that phase; a skipped answer (value None) counts, as the form was handed in.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1)
+        >>> code = s.couple_codes()[0]
+        >>> s.record_answer(code, "B", "before", "checkin", "qt1", None)
+        >>> s.participants_answered() == {(code, "B", "before")}
+        True
+        """
+        return {
+            tuple(row)
+            for row in self.store.conn.execute(
+                "SELECT DISTINCT couple_code, partner, phase FROM answers"
+            )
+        }
+
     # -- flags (consent, wants to talk) -----------------------------------------
     def set_flag(
         self,

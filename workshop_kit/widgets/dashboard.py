@@ -39,12 +39,7 @@ PRIVATE_TITLE = "Facilitator only — not for the projector"
 
 def store_version(session: Session) -> tuple:
     """Changes whenever an answer, an entry or a couple is added to the store."""
-    conn = session.store.conn
-    return (
-        conn.execute("SELECT MAX(id) FROM answers").fetchone()[0],
-        conn.execute("SELECT MAX(id) FROM entries").fetchone()[0],
-        conn.execute("SELECT COUNT(*) FROM couples").fetchone()[0],
-    )
+    return session.version()
 
 
 def room_dashboard_figure(session: Session) -> Figure:
@@ -236,11 +231,7 @@ class RoomDashboard:
 
     def _private_inputs(self) -> tuple:
         """What the follow-up list is computed from: the answers and the yes/no flags."""
-        conn = self.session.store.conn
-        return (
-            conn.execute("SELECT MAX(id) FROM answers").fetchone()[0],
-            conn.execute("SELECT MAX(id) FROM entries WHERE kind = 'flag'").fetchone()[0],
-        )
+        return self.session.last_ids("flag")
 
     def _fill_private(self, force: bool = False) -> None:
         # Scoring every result takes a few hundred milliseconds: only when its inputs moved.
