@@ -714,6 +714,41 @@ _DEMO_NOTES = [
     "Thank you for the note in my lunch box ❤",
     "תודה שאתה תמיד שם בשבילי",
 ]
+# The same notes in Spanish for a Spanish demo (as many, so the seeded draws match).
+_DEMO_NOTES_ES = [
+    "Gracias por hacer el café cada mañana, aun los días en que estoy de mal humor.",
+    "Vi que limpiaste el carro antes de mi viaje largo. Me sentí cuidada.",
+    "Eres la persona más tranquila que conozco cuando algo sale mal. Me apoyo en eso más de "
+    "lo que digo.",
+    "Gracias por escucharme anoche sin tratar de arreglarlo. Fue justo lo que necesitaba.",
+    "Me encanta cómo te ríes de tus chistes antes de terminarlos 😊",
+    "Creíste que podía volver a estudiar antes que yo. Sin ti no habría empezado.",
+    "Gracias por llamar a mi mamá cada domingo. Habla de eso toda la semana.",
+    "Cuando los niños estaban enfermos, tú te quedabas despierto de noche para que yo "
+    "durmiera. Lo vi, y te lo agradezco. Nunca lo hiciste sentir como un favor. Esas noches "
+    "son de los momentos en que pienso cuando pienso por qué me casé contigo: no los días "
+    "grandes, sino tú en la oscuridad con un paño mojado, cantando bajito la misma canción "
+    "hasta que todos se dormían.",
+    "Gracias por la nota en mi lonchera ❤",
+    "תודה שאתה תמיד שם בשבילי",
+]
+_DEMO_WORDS_ES = [
+    "paciente",
+    "amable",
+    "chistoso",
+    "cariñoso",
+    "leal",
+    "generoso",
+    "tranquilo",
+    "honesto",
+    "tierno",
+    "atento",
+    "valiente",
+    "trabajador",
+    "abrazos",
+    "Amable",
+    "Paciente",
+]
 _DEMO_WORDS = [
     "patient",
     "kind",
@@ -734,12 +769,18 @@ _DEMO_WORDS = [
 
 
 def populate_appreciation(session: Session, rng: random.Random) -> None:
-    """Demo notes (some shared, some private), room words and three rounds run."""
+    """Demo notes (some shared, some private), room words and three rounds run.
+
+    In a Spanish session the notes and words are Spanish ones (as many, so the seeded
+    draws are the same).
+    """
+    spanish = session.language == "es"
+    notes, words_pool = (_DEMO_NOTES_ES, _DEMO_WORDS_ES) if spanish else (_DEMO_NOTES, _DEMO_WORDS)
     entries = []
     for code in session.couple_codes():
         for partner in PARTNERS:
             for _ in range(rng.choice([0, 1, 1, 2, 3])):
-                text = rng.choice(_DEMO_NOTES)
+                text = rng.choice(notes)
                 value = {
                     "text": clean_note_text(text),
                     "shared": rng.random() < 0.6,
@@ -749,7 +790,7 @@ def populate_appreciation(session: Session, rng: random.Random) -> None:
                 entries.append((NOTE_KIND, note_id, value, code, partner))
             if rng.random() < 0.85:
                 # the first few words are common, so several reach k
-                pool = _DEMO_WORDS[:5] * 3 + _DEMO_WORDS[5:]
+                pool = words_pool[:5] * 3 + words_pool[5:]
                 words = check_words(rng.sample(pool, rng.randint(1, 3)))
                 entries.append((WORDS_KIND, WORDS_KEY, words, code, partner))
     content = load_appreciation()

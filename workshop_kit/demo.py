@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .appreciation import populate_appreciation
 from .exercises import populate_exercises
-from .session import PARTNERS, Answer, Session, flag_entries
+from .session import LANGUAGE, PARTNERS, Answer, Session, flag_entries
 from .values_session import populate_values
 
 DemoStep = Callable[[Session, random.Random], None]
@@ -73,8 +73,35 @@ def populate_checkin(session: Session, rng: random.Random) -> None:
     session.put_entries(flags, source="demo")
 
 
+_SUPPORT_ES = [
+    {
+        "name": "Su médico de familia",
+        "contact": "Pregunten en su clínica de siempre",
+        "note": "Un buen primer paso para el estrés, el ánimo bajo o dudas sobre su salud.",
+    },
+    {
+        "name": "Servicio de consejería de pareja (ejemplo)",
+        "contact": "0800 000 000",
+        "note": "Consejería para parejas y para cada uno; pongan el servicio local.",
+    },
+    {
+        "name": "Línea de ayuda contra la violencia doméstica (ejemplo)",
+        "contact": "0808 000 000 (24 horas)",
+        "note": "Gratis, confidencial, a cualquier hora del día o de la noche.",
+    },
+    {
+        "name": "Servicios de emergencia",
+        "contact": "911 / 112",
+        "note": "Si alguien está en peligro ahora mismo.",
+    },
+]
+
+
 def populate_support(session: Session, rng: random.Random) -> None:
-    """Example local resources for the "where to find support" page."""
+    """Example local resources for the "where to find support" page (in Spanish too)."""
+    if session.language == "es":
+        session.set_support_resources(_SUPPORT_ES)
+        return
     session.set_support_resources(
         [
             {
@@ -108,11 +135,44 @@ DEMO_STEPS.append(populate_values)
 DEMO_STEPS.append(populate_appreciation)
 
 
+def populate_languages(session: Session, rng: random.Random) -> None:
+    """In a room that is not English, each partner's language: the room's, except one
+    partner of the second couple who chose English (a mixed couple, a bilingual pack)."""
+    if session.language == "en":
+        return
+    codes = session.couple_codes()
+    entries = [
+        (LANGUAGE, LANGUAGE, session.language, code, partner)
+        for code in codes
+        for partner in PARTNERS
+    ]
+    if len(codes) > 1:
+        entries.append((LANGUAGE, LANGUAGE, "en", codes[1], "B"))
+    session.put_entries(entries, source="demo")
+
+
+DEMO_STEPS.append(populate_languages)
+
+
+DEMO_TITLES = {"en": "Demo workshop: Growing closer", "es": "Taller de demostración: Más unidos"}
+
+
 def build_demo(
-    path: Path | str, couples: int = 12, seed: int = 7, title: str = "Demo workshop: Growing closer"
+    path: Path | str,
+    couples: int = 12,
+    seed: int = 7,
+    title: str | None = None,
+    language: str = "en",
 ) -> Session:
-    """Create a demo session at ``path`` with ``couples`` couples, seeded for repeatability."""
-    session = Session.create(path, title=title, date="2026-11-21", couples=couples, seed=seed)
+    """Create a demo session at ``path`` with ``couples`` couples, seeded for repeatability.
+
+    ``language`` is the room's language (``"es"``: a Spanish session, with one partner who
+    chose English).
+    """
+    title = title or DEMO_TITLES.get(language, DEMO_TITLES["en"])
+    session = Session.create(
+        path, title=title, date="2026-11-21", couples=couples, seed=seed, language=language
+    )
     rng = random.Random(seed)
     for step in DEMO_STEPS:
         step(session, rng)

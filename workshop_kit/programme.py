@@ -22,7 +22,7 @@ from .content import CheckinContent, load_checkin
 from .disclosure import effective_k
 from .errors import InputError
 from .outcomes import outcome_report
-from .store import read_file_answers
+from .store import read_file_answers, read_file_languages
 
 CHUNK = 20  # files per task: enough rows to amortise pandas, few enough to stay small
 PARALLEL_FROM = 100  # fewer files read faster in one process than starting workers
@@ -31,8 +31,11 @@ PARALLEL_FROM = 100  # fewer files read faster in one process than starting work
 def _read_chunk(paths: Sequence[str]) -> dict:
     """The latest answers of some session files, as integer codes and their values."""
     session_ids, ks, rows, session_of = [], [], [], []
+    languages: set[str] = set()
     for index, name in enumerate(paths):
         meta, found = read_file_answers(Path(name))
+        # the languages the check-in was shown in: the room's, and partners' own
+        languages.update(read_file_languages(Path(name)))
         session_ids.append(meta["session_id"])
         ks.append(int(meta.get("k", 3)))
         rows.extend(found)
@@ -40,7 +43,11 @@ def _read_chunk(paths: Sequence[str]) -> dict:
     frame = pd.DataFrame(
         rows, columns=["couple_code", "partner", "phase", "instrument", "item_id", "value"]
     )
-    out: dict = {"session_ids": session_ids, "k": max(ks, default=1)}
+    out: dict = {
+        "session_ids": session_ids,
+        "k": max(ks, default=1),
+        "languages": sorted(languages),
+    }
     out["session"] = np.concatenate(session_of) if session_of else np.zeros(0, np.int32)
     for column in ("couple_code", "partner", "phase", "instrument", "item_id"):
         codes, uniques = pd.factorize(frame[column])
@@ -110,6 +117,7 @@ def read_pooled_answers(paths: Sequence[Path | str], workers: int | None = None)
         }
     )
     frame.attrs["k"] = max(part["k"] for part in parts)
+    frame.attrs["languages"] = sorted({lang for part in parts for lang in part["languages"]})
     return frame
 
 
@@ -127,4 +135,9 @@ def programme_report(
     """
     answers = read_pooled_answers(paths, workers=workers)
     k = effective_k([answers.attrs["k"]], k)
-    return outcome_report(answers, content or load_checkin(), k=k)
+    report = outcome_report(answers, content or load_checkin(), k=k)
+    # translated check-in wording is the kit's own, not validated in that language
+    report.attrs["not_validated_languages"] = [
+        lang for lang in answers.attrs["languages"] if lang != "en"
+    ]
+    return report

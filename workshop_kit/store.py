@@ -998,6 +998,45 @@ def read_file_answers(path: Path | str) -> tuple[dict[str, str], list[tuple]]:
     return meta, rows
 
 
+def read_file_languages(path: Path | str) -> set[str]:
+    """The languages a session file's check-in was shown in, read-only.
+
+    Parameters
+    ----------
+    path : Path or str
+        A session file; it may be open elsewhere (nothing is written or locked).
+
+    Returns
+    -------
+    set of str
+        The room's language (``meta`` ``language``, ``"en"`` when unset) and every
+        language a partner chose (entries of kind ``language``).
+
+    Raises
+    ------
+    StoreError
+        Not a session store, or its entries cannot be read.
+    """
+    import json
+
+    path = Path(path)
+    meta = probe(path)
+    languages = {meta.get("language", "en")}
+    try:
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+        try:
+            rows = conn.execute(
+                "SELECT DISTINCT value_json FROM entries WHERE kind = 'language'"
+                " AND value_json IS NOT NULL"
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot read the entries of {str(path)!r}: {exc}") from exc
+    languages.update(json.loads(value) for (value,) in rows)
+    return languages
+
+
 def count_file(path: Path | str) -> dict[str, object]:
     """What a session file holds, read-only: its title and how many couples and answers.
 

@@ -35,6 +35,31 @@ def checkin_section(session: Session) -> dict[str, Any]:
     }
 
 
+def languages_section(session: Session) -> dict[str, Any]:
+    """The room's language and how many partners chose each language (k rule applied).
+
+    Translated check-in wording is not validated in any language but English: the
+    section says so for every language the check-in was taken in.
+    """
+    import pandas as pd
+
+    from .tally import suppress_counts
+
+    chosen = [
+        session.partner_language(code, partner)
+        for code in session.couple_codes()
+        for partner in ("A", "B")
+    ]
+    counts = pd.Series(chosen, dtype=object).value_counts().rename_axis("language")
+    frame = counts.rename("n").reset_index()
+    shown = suppress_counts(frame, session.k)
+    return {
+        "room_language": session.language,
+        "partners_by_language": records(shown),
+        "not_validated": sorted({lang for lang in chosen if lang != "en"}),
+    }
+
+
 SUMMARY_SECTIONS: dict[str, Section] = {
     "checkin": checkin_section,
     "exercises": exercises.summary_section,
@@ -42,6 +67,7 @@ SUMMARY_SECTIONS: dict[str, Section] = {
     "appreciation": appreciation_summary,
     "phones": phones_summary,
     "imports": imports_summary,
+    "languages": languages_section,
 }
 
 

@@ -16,6 +16,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="where to write the session (default sessions/demo.sqlite)",
     )
     p.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    p.add_argument(
+        "--language",
+        default="en",
+        help="the room's language: en or es (default en); es builds a Spanish session",
+    )
     p.set_defaults(func=run)
 
 
@@ -25,7 +30,10 @@ def run(args: argparse.Namespace) -> int:
 
     if not 1 <= args.couples <= 200:
         raise InputError(f"--couples must be from 1 to 200; not {args.couples}")
-    session = build_demo(args.store, couples=args.couples, seed=args.seed)
+    from ..i18n import check_language
+
+    check_language(args.language)
+    session = build_demo(args.store, couples=args.couples, seed=args.seed, language=args.language)
     print(f"Demo session with {args.couples} couples written to {session.path}")
     print(
         f"Rehearse phones with it: workshop-kit phones {session.path} --bind 127.0.0.1 "

@@ -59,4 +59,11 @@ def run_outcomes(args: argparse.Namespace) -> int:
         f"Wrote the outcome report of {len(args.stores)} sessions to {path} "
         f"({len(report)} rows; {sessions} sessions with before and after answers)"
     )
+    others = report.attrs.get("not_validated_languages", [])
+    if others:
+        print(
+            f"Note: some check-ins were taken in {', '.join(others)}: the kit's own translation, "
+            "NOT VALIDATED IN THAT LANGUAGE; scores use the same items and scoring, but "
+            "compare across languages with care."
+        )
     return 0

@@ -26,12 +26,18 @@ DEMO_OWN = (
     "Reading aloud to each other in bed",
     "The Saturday market, just the two of us",
 )
+DEMO_OWN_ES = (
+    "Panqueques el domingo en la mañana",
+    "Leernos en voz alta en la cama",
+    "El mercado del sábado, solo los dos",
+)
 DEMO_TIMES = ("07:30", "12:30", "18:00", "19:30", "20:00", "21:00")
 
 
 def populate_exercises(session: Session, rng: random.Random) -> None:
     """Demo plans: most couples plan rituals, most partners a calm-down plan; three rounds."""
     content = load_exercises()
+    own_words = DEMO_OWN_ES if session.language == "es" else DEMO_OWN
     ids = [r.id for r in content.rituals.catalogue]
     weights = [DEMO_WEIGHTS.get(i, 1) for i in ids]
     signals = [c.id for c in content.calm_down.signals if c.id != OWN]
@@ -51,7 +57,7 @@ def populate_exercises(session: Session, rng: random.Random) -> None:
                 "ritual": r,
                 "day": rng.choice(content.rituals.days),
                 "time": rng.choice(DEMO_TIMES),
-                "text": rng.choice(DEMO_OWN) if r == OWN else "",
+                "text": rng.choice(own_words) if r == OWN else "",
             }
             for r in picked
         ]

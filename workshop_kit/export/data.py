@@ -40,6 +40,10 @@ DICTIONARY: dict[str, dict[str, tuple[str, str]]] = {
         "date": ("date", "Date of the workshop, YYYY-MM-DD."),
         "k": ("integer", "Smallest group shown in room views; smaller groups were hidden."),
         "couples": ("integer", "Number of couple codes in the session."),
+        "language": (
+            "text",
+            "The room's language (en, es): room views and the default for each partner.",
+        ),
     },
     "answers": {
         "session_id": ("text", "Unique id of the workshop session."),
@@ -158,6 +162,18 @@ DICTIONARY: dict[str, dict[str, tuple[str, str]]] = {
             "yes/no",
             "Asked to talk to someone from the team; blank = not answered.",
         ),
+        "language": (
+            "text",
+            "The language this partner chose for their check-in (en, es). Ids and scoring "
+            "are the same in every language.",
+        ),
+        "validated_language": (
+            "yes/no",
+            "no = the check-in was taken in the kit's own translation, which is NOT "
+            "VALIDATED IN THIS LANGUAGE (only the English wording is the kit's original); "
+            "compare scores across languages with care. Published measures (CSI-4) carry "
+            "the wording the facilitator added.",
+        ),
     },
     "values_sorts": {
         "session_id": ("text", "Unique id of the workshop session."),
@@ -230,6 +246,7 @@ def sessions_table(session: Session) -> pd.DataFrame:
         "date": session.date,
         "k": session.k,
         "couples": len(session.couple_codes()),
+        "language": session.language,
     }
     return _ordered(pd.DataFrame([row]), "sessions")
 
@@ -303,6 +320,9 @@ def participants_table(session: Session) -> pd.DataFrame:
             for flag_id in flag_ids:
                 value = session.flag(code, partner, flag_id)
                 row[flag_id] = None if value is None else ("yes" if value else "no")
+            language = session.partner_language(code, partner)
+            row["language"] = language
+            row["validated_language"] = "yes" if language == "en" else "no"
             rows.append(row)
     return _ordered(pd.DataFrame(rows), "participants")
 

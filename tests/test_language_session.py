@@ -1,0 +1,97 @@
+"""The room's language and each partner's: demo, summary, data export, outcome report."""
+
+from __future__ import annotations
+
+import pytest
+
+from workshop_kit.cli import main
+from workshop_kit.demo import build_demo
+from workshop_kit.errors import InputError
+from workshop_kit.export.data import data_dictionary, participants_table, sessions_table
+from workshop_kit.i18n import long_date, number
+from workshop_kit.programme import programme_report
+from workshop_kit.session import Session
+from workshop_kit.summary import build_summary
+
+
+@pytest.fixture(scope="module")
+def spanish_demo(tmp_path_factory):
+    session = build_demo(tmp_path_factory.mktemp("es") / "es.sqlite", couples=6, language="es")
+    yield session
+    session.close()
+
+
+def test_a_spanish_demo_is_a_spanish_session(spanish_demo):
+    session = spanish_demo
+    assert session.language == "es"
+    assert session.title.startswith("Taller")
+    assert session.content.instrument("checkin").subscales[0].name == "Tiempo juntos"
+    codes = session.couple_codes()
+    assert session.partner_language(codes[0], "A") == "es"
+    assert session.partner_language(codes[1], "B") == "en"  # the mixed couple
+    assert session.support_resources[0]["name"] == "Su médico de familia"
+
+
+def test_language_survives_reopening(tmp_path):
+    path = tmp_path / "s.sqlite"
+    Session.create(path, "T", couples=1, language="es").close()
+    with Session.open(path) as session:
+        assert session.language == "es"
+        assert session.content.language == "es"
+        session.set_language("en")
+        assert session.content.instrument("checkin").subscales[0].name == "Quality time"
+
+
+def test_unknown_languages_are_refused_and_change_nothing(session):
+    code = session.couple_codes()[0]
+    with pytest.raises(InputError, match="language must be one of"):
+        Session.create(session.path.with_name("x.sqlite"), "T", language="fr")
+    with pytest.raises(InputError, match="language must be one of"):
+        session.set_language("fr")
+    with pytest.raises(InputError, match="language must be one of"):
+        session.set_partner_language(code, "A", "xx")
+    assert session.language == "en"
+    assert session.partner_language(code, "A") == "en"
+    assert not session.path.with_name("x.sqlite").exists()
+
+
+def test_summary_counts_languages_with_the_k_rule(spanish_demo):
+    section = build_summary(spanish_demo)["languages"]
+    assert section["room_language"] == "es"
+    assert section["not_validated"] == ["es"]
+    rows = {row["language"]: row for row in section["partners_by_language"]}
+    assert rows["es"]["n"] == 11
+    assert rows["en"]["suppressed"] and rows["en"]["n"] is None  # one person: hidden
+
+
+def test_data_export_marks_translated_checkins_not_validated(spanish_demo):
+    table = participants_table(spanish_demo)
+    assert set(table["language"]) == {"es", "en"}
+    assert (table["validated_language"] == table["language"].map({"en": "yes", "es": "no"})).all()
+    assert sessions_table(spanish_demo)["language"].tolist() == ["es"]
+    described = data_dictionary().set_index(["table", "column"])["description"]
+    assert "NOT VALIDATED IN THIS LANGUAGE" in described["participants", "validated_language"]
+
+
+def test_outcome_report_names_languages_not_validated(spanish_demo, tmp_path, capsys):
+    report = programme_report([spanish_demo.path], workers=1)
+    assert report.attrs["not_validated_languages"] == ["es"]
+    assert main(["outcomes", str(spanish_demo.path), "--out", str(tmp_path / "o.csv")]) == 0
+    assert "NOT VALIDATED IN THAT LANGUAGE" in capsys.readouterr().out
+
+
+def test_demo_command_takes_a_language(tmp_path, capsys):
+    assert (
+        main(["demo", "--language", "es", "--couples", "2", "--store", str(tmp_path / "d.sqlite")])
+        == 0
+    )
+    with Session.open(tmp_path / "d.sqlite") as session:
+        assert session.language == "es"
+    assert main(["demo", "--language", "xx", "--store", str(tmp_path / "x.sqlite")]) == 2
+    assert "language must be one of" in capsys.readouterr().err
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_numbers_and_dates_follow_the_language():
+    assert number(3.5, "es") == "3,5" and number(3.5, "en") == "3.5"
+    assert long_date("2026-11-21", "es") == "21 de noviembre de 2026"
