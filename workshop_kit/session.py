@@ -730,6 +730,107 @@ class Session:
             )
         }
 
+    # -- imports held (see importers/) ---------------------------------------------
+    def import_counts(self) -> tuple[int, int, pd.DataFrame]:
+        """What was imported so far: files, rows, and people per check-in.
+
+        Returns
+        -------
+        files : int
+            Files recorded in ``imports`` (with a row imported, or by an older kit).
+        rows : int
+            Rows imported, each once.
+        people : pandas.DataFrame
+            ``phase`` (``"any"`` when a row named none), ``n`` distinct people; one row
+            per phase, sorted. Not k-suppressed: callers pass it through ``tally``.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1)
+        >>> files, rows, people = s.import_counts()
+        >>> (files, rows, len(people))
+        (0, 0, 0)
+        """
+        conn = self.store.conn
+        files = conn.execute("SELECT COUNT(*) FROM imports").fetchone()[0]
+        rows = conn.execute("SELECT COUNT(*) FROM import_rows").fetchone()[0]
+        people = pd.DataFrame(
+            conn.execute(
+                "SELECT COALESCE(phase, 'any'), COUNT(DISTINCT couple_code || ':' || partner) "
+                "FROM import_rows GROUP BY 1 ORDER BY 1"
+            ).fetchall(),
+            columns=["phase", "n"],
+        )
+        return int(files), int(rows), people
+
+    def imported_fingerprints(self, fingerprints: Iterable[str]) -> set[str]:
+        """Which of these row fingerprints were imported before.
+
+        Parameters
+        ----------
+        fingerprints : iterable of str
+            Row fingerprints (``ImportRow.fingerprint()``), any number; asked 500 at a time.
+
+        Returns
+        -------
+        set of str
+            The ones found in ``import_rows``.
+        """
+        prints = list(fingerprints)
+        known: set[str] = set()
+        conn = self.store.conn
+        for start in range(0, len(prints), 500):
+            chunk = prints[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            known |= {
+                r[0]
+                for r in conn.execute(
+                    f"SELECT fingerprint FROM import_rows WHERE fingerprint IN ({marks})", chunk
+                )
+            }
+        return known
+
+    def imported_whole_file(self, sha256: str) -> bool:
+        """Whether an older kit imported this very file (recorded without its rows).
+
+        Parameters
+        ----------
+        sha256 : str
+            The file's SHA-256, hex.
+
+        Returns
+        -------
+        bool
+            True when ``imports`` holds the file but ``import_rows`` has none of its rows.
+        """
+        return (
+            self.store.conn.execute(
+                "SELECT 1 FROM imports i WHERE sha256 = ? AND NOT EXISTS "
+                "(SELECT 1 FROM import_rows r WHERE r.file_sha256 = i.sha256)",
+                (sha256,),
+            ).fetchone()
+            is not None
+        )
+
+    def latest_answers_with_time(self) -> dict[tuple, tuple]:
+        """The latest stored answer per item and person, with when it was recorded.
+
+        Returns
+        -------
+        dict
+            ``(couple_code, partner, phase, instrument, item_id) -> (value, answered_at)``,
+            ``answered_at`` an ISO 8601 UTC time.
+        """
+        latest: dict[tuple, tuple] = {}
+        for *key, value, stamp in self.store.conn.execute(
+            "SELECT couple_code, partner, phase, instrument, item_id, value, answered_at "
+            "FROM answers WHERE id IN (SELECT MAX(id) FROM answers "
+            "GROUP BY couple_code, partner, phase, instrument, item_id)"
+        ):
+            latest[tuple(key)] = (value, stamp)
+        return latest
+
     # -- flags (consent, wants to talk) -----------------------------------------
     def set_flag(
         self,

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from ..session import Session
 from ..tally import suppress_counts
 
@@ -36,16 +34,7 @@ def imports_summary(session: Session) -> dict[str, Any]:
     >>> imports_summary(s)
     {'files': 0, 'rows': 0, 'people': []}
     """
-    conn = session.store.conn
-    files = conn.execute("SELECT COUNT(*) FROM imports").fetchone()[0]
-    rows = conn.execute("SELECT COUNT(*) FROM import_rows").fetchone()[0]
-    people = pd.DataFrame(
-        conn.execute(
-            "SELECT COALESCE(phase, 'any'), COUNT(DISTINCT couple_code || ':' || partner) "
-            "FROM import_rows GROUP BY 1 ORDER BY 1"
-        ).fetchall(),
-        columns=["phase", "n"],
-    )
+    files, rows, people = session.import_counts()
     counted = suppress_counts(people, session.k)
     return {
         "files": int(files),

@@ -48,32 +48,12 @@ def settle(session: Session, plan, checks: list[SheetCheck]) -> None:
     time when it names no zone) and the store's latest answer to the same item, person and
     check-in differs and was recorded at :math:`t_s > t_r` (UTC).
     """
-    conn = session.store.conn
     rows = [(check, row, row.fingerprint()) for check in checks for row in check.rows]
-    known: set[str] = set()
-    prints = [p for _, _, p in rows]
-    for start in range(0, len(prints), 500):
-        chunk = prints[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        known |= {
-            r[0]
-            for r in conn.execute(
-                f"SELECT fingerprint FROM import_rows WHERE fingerprint IN ({marks})", chunk
-            )
-        }
-    legacy = conn.execute(
-        "SELECT 1 FROM imports i WHERE sha256 = ? AND NOT EXISTS "
-        "(SELECT 1 FROM import_rows r WHERE r.file_sha256 = i.sha256)",
-        (plan.sha256,),
-    ).fetchone()
+    known = session.imported_fingerprints(p for _, _, p in rows)
+    legacy = session.imported_whole_file(plan.sha256)
     latest: dict[tuple, tuple] = {}
     if any(row.time for _, row, _ in rows):
-        for *key, value, stamp in conn.execute(
-            "SELECT couple_code, partner, phase, instrument, item_id, value, answered_at "
-            "FROM answers WHERE id IN (SELECT MAX(id) FROM answers "
-            "GROUP BY couple_code, partner, phase, instrument, item_id)"
-        ):
-            latest[tuple(key)] = (value, stamp)
+        latest = session.latest_answers_with_time()
     for check, row, fingerprint in rows:
         plan.rows += 1
         if fingerprint in known or legacy:
