@@ -280,6 +280,14 @@ def test_present_mode_listens_on_localhost_with_a_fresh_private_token(tmp_path, 
     config.write_text(json.dumps({"Voila": {"token": first.token}}))
     import inspect
 
+    from workshop_kit.present import _private_file
+
     source = inspect.getsource(PresentServer.start)
-    assert "chmod(0o600)" in source and "mkdtemp" in source
+    assert "mkdtemp" in source and '_private_file(config_dir / "voila.json"' in source
+    old_umask = os.umask(0)  # even with a permissive umask the token file is the owner's only
+    try:
+        _private_file(tmp_path / "token.json", first.token)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE((tmp_path / "token.json").stat().st_mode) == 0o600
     ledger.case("Privacy", "present mode: Voilà on 127.0.0.1 with a fresh token in a 0600 file")
