@@ -256,3 +256,26 @@ def test_room_means_suppress_groups_under_k():
     out = room_means(scores, ["subscale", "phase"], "score", k=3).set_index("subscale")
     assert out.loc["a", "mean"] == 2.0 and not out.loc["a", "suppressed"]
     assert math.isnan(out.loc["b", "mean"]) and out.loc["b", "suppressed"]
+
+
+def test_what_the_room_sees_is_the_one_implementation(demo_session):
+    """The results page, the room summary and summary --json show publish_checkin's
+    change table: its figures are scoring.change_summary's (couple as the unit)."""
+    from workshop_kit.published import publish_checkin
+    from workshop_kit.results import checkin_results
+
+    results = checkin_results(demo_session)
+    shown = publish_checkin(demo_session, results).change.set_index(["measure", "subscale"])
+    full = scoring.change_summary(
+        results.changes.dropna(subset=["change"]),
+        ["measure", "subscale"],
+        "couple_code",
+        bounds=results.bounds,
+    ).set_index(["measure", "subscale"])
+    whole = shown[shown["held_back"] == 0]
+    assert len(whole) > 0
+    for column in ("n", "couples", "mean_change", "ci_low", "g_z", "improved", "not_estimable"):
+        got, want = whole[column].astype(float), full.loc[whole.index, column].astype(float)
+        visible = got.notna()
+        assert np.allclose(got[visible], want[visible]), column
+    assert whole["ci_low"].notna().any()

@@ -26,29 +26,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from . import disclosure, tally
-from .results import CheckinResults, checkin_results
+from . import disclosure, scoring, tally
+from .results import THEME_BOUNDS, CheckinResults, checkin_results
 from .session import Session
 
 CHECKIN_LEDGER = "checkin"  # shared with the live dashboard
 SPREAD_LEDGER = "checkin_spread"
-CHANGE_COLUMNS = [
-    "measure",
-    "subscale",
-    "n",
-    "mean_before",
-    "mean_after",
-    "mean_change",
-    "ci_low",
-    "ci_high",
-    "improved",
-    "no_change",
-    "worsened",
-    "suppressed",
-    "held_back",
-]
+#: The room's change table (:data:`workshop_kit.results.ROOM_CHANGE_COLUMNS`) and how many
+#: paired people a row leaves out.
+CHANGE_COLUMNS = ["measure", "subscale", *scoring.CHANGE_COLUMNS, "suppressed", "held_back"]
 MEANS_COLUMNS = ["subscale", "phase", "n", "mean", "sd", "ci_low", "ci_high", "suppressed", "over"]
 
 
@@ -130,17 +119,19 @@ def publish_checkin(session: Session, results: CheckinResults | None = None) -> 
                 pick = (people_set, sb, sa)
                 break
         row = {"measure": measure, "subscale": sub, "n": len(group), "held_back": 0}
+        row["couples"] = group["couple_code"].nunique()
         if pick is None:
-            row.update(dict.fromkeys(disclosure.CHANGE_MEANS, math.nan))
-            row.update(dict.fromkeys(disclosure.CHANGE_SPREAD, math.nan))
-            row.update(dict.fromkeys(disclosure.CHANGE_COUNTS, math.nan))
+            row.update(dict.fromkeys(scoring.HIDDEN_UNDER_K, math.nan))
             rows.append(row)
             continue
         people_set, sb, sa = pick
         mine = group[group["person"].isin(people_set)]
-        mean, _sd, lo, hi = tally.mean_ci(mine["change"])
-        counts = mine["category"].value_counts()
-        mean_before, mean_after = float(mine["before"].mean()), float(mine["after"].mean())
+        # the figures: scoring.change_summary, the one implementation (t interval and
+        # effect size with each couple as one unit; counts adding up to n)
+        figures = scoring.change_summary(
+            mine, ["measure", "subscale"], "couple_code", bounds=results.bounds or None
+        ).iloc[0]
+        mean_before, mean_after = float(figures["mean_before"]), float(figures["mean_after"])
         ledger.record(qb, sb, {"n": len(mine), "mean": mean_before})
         ledger.record(qa, sa, {"n": len(mine), "mean": mean_after})
         people[qb] = people[qa] = frozenset(people_set)
@@ -151,18 +142,10 @@ def publish_checkin(session: Session, results: CheckinResults | None = None) -> 
         )
         if spread_ok:
             spread.record(f"{measure}/{sub}/change", change_state, None)
-        row.update(
-            n=len(mine),
-            held_back=len(group) - len(mine),
-            mean_before=mean_before,
-            mean_after=mean_after,
-            mean_change=mean,
-            ci_low=lo if spread_ok else math.nan,
-            ci_high=hi if spread_ok else math.nan,
-            improved=float(counts.get("improved", 0)),
-            no_change=float(counts.get("no reliable change", 0)),
-            worsened=float(counts.get("worsened", 0)),
-        )
+        row.update({name: figures[name] for name in scoring.CHANGE_COLUMNS})
+        row["held_back"] = len(group) - len(mine)
+        if not spread_ok:  # the interval and the effect size (which gives the SD away)
+            row.update(dict.fromkeys(disclosure.CHANGE_SPREAD, math.nan))
         rows.append(row)
     change = pd.DataFrame(rows, columns=[c for c in CHANGE_COLUMNS if c != "suppressed"])
     change = disclosure.publish_change_rows(change, k)[CHANGE_COLUMNS] if rows else change
@@ -194,8 +177,17 @@ def _theme_means(results, k, ledger, spread, chosen, people) -> pd.DataFrame:
                 ledger.record(quantity, state, {"n": len(values), "mean": mean})
                 over, figure_people = "phase", set(everyone)
         if figure_people is not None:
-            values = pd.Series([everyone[p] for p in sorted(figure_people)])
-            mean, sd, lo, hi = tally.mean_ci(values)
+            ordered = sorted(figure_people)
+            values = pd.Series([everyone[p] for p in ordered])
+            # t interval with each couple as one unit, clipped to the scale (scoring)
+            stats = scoring.grouped_interval(
+                values.to_numpy(float),
+                np.zeros(len(values), np.int64),
+                1,
+                pd.factorize(pd.Series([p.split("/")[0] for p in ordered]))[0],
+                bounds=THEME_BOUNDS,
+            )
+            mean, sd, lo, hi = (float(stats[c][0]) for c in ("mean", "sd", "ci_low", "ci_high"))
             people[quantity] = frozenset(figure_people)
             state = spread.fingerprint({p: everyone[p] for p in figure_people})
             if disclosure.dispersion_allowed(len(values), k) and spread.allows(quantity, state):
@@ -221,7 +213,7 @@ def _theme_means(results, k, ledger, spread, chosen, people) -> pd.DataFrame:
 
 def _reliability(results, session, k, ledger, spread) -> pd.DataFrame:
     out = results.reliability[
-        ["measure", "subscale", "reliability", "sd", "n", "source", "warning"]
+        ["measure", "subscale", "reliability", "kind", "sd", "n", "estimable", "source", "warning"]
     ].copy()
     by_measure: dict[str, dict] = {}
     for i, row in out.iterrows():
