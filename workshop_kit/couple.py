@@ -23,8 +23,24 @@ from .scoring import couple_view
 
 
 def show_individual(consent_a: bool, consent_b: bool) -> bool:
-    """Whether the pack may show each partner's own scores.
+    r"""Whether the pack may show each partner's own scores.
 
+    Parameters
+    ----------
+    consent_a, consent_b : bool
+        Each partner's answer to the consent question (False when not answered).
+
+    Returns
+    -------
+    bool
+        True only when both agreed: the pack is read by both partners.
+
+    Notes
+    -----
+    :math:`\text{show} = c_A \wedge c_B`.
+
+    Examples
+    --------
     >>> show_individual(True, True), show_individual(True, False)
     (True, False)
     """
@@ -34,12 +50,35 @@ def show_individual(consent_a: bool, consent_b: bool) -> bool:
 def couple_scores(
     scores: pd.DataFrame, couple_code: str, consent_a: bool, consent_b: bool
 ) -> pd.DataFrame:
-    """One couple's scores per phase and subscale, with what each reader may see.
+    r"""One couple's scores per phase and subscale, with what each reader may see.
 
-    Returns ``phase, subscale, partner_a, partner_b, couple_mean, n_partners`` where
-    ``partner_a``/``partner_b`` are NaN unless both consented, and ``couple_mean`` is NaN
-    unless every partner who answered that phase consented.
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Per-person scores, shape ``(n_rows, ...)``: ``couple_code``, ``partner``
+        (``"A"``/``"B"``), ``phase``, ``score`` in the scale's units and optionally
+        ``subscale`` (``"score"`` when absent). Other couples' rows are ignored.
+    couple_code : str
+        The couple whose pack this is.
+    consent_a, consent_b : bool
+        Each partner's consent to share their answers.
 
+    Returns
+    -------
+    pandas.DataFrame
+        ``phase, subscale, partner_a, partner_b, couple_mean, n_partners``, one row per
+        phase and subscale (empty with these columns when the couple has no score).
+        ``partner_a``/``partner_b`` are NaN unless both consented; ``couple_mean`` is
+        NaN unless every partner who answered that phase consented.
+
+    Notes
+    -----
+    ``couple_mean`` is :math:`(a + b)/2`, or the one score given; it is hidden when it
+    rests on a partner without consent, since :math:`b = 2\bar m - a` would give that
+    partner's score away to the other.
+
+    Examples
+    --------
     >>> scores = pd.DataFrame({"couple_code": "X1", "partner": ["A", "B", "A"],
     ...     "phase": ["before", "before", "after"], "subscale": "trust",
     ...     "score": [4.0, 3.0, 5.0]})

@@ -222,6 +222,20 @@ class Sort:
 def make_sort(deck: Deck, piles: Mapping[str, str | None], top5: Iterable[str] = ()) -> Sort:
     """Check a sort against the deck and return it; ``None`` piles mean "not sorted".
 
+    Parameters
+    ----------
+    deck : Deck
+        The values deck (:func:`load_deck`).
+    piles : mapping of str to str or None
+        Card id to pile (one of :data:`PILES`), or None for a card left unsorted.
+    top5 : iterable of str, default ()
+        Up to five card ids from the very-important pile, best first.
+
+    Returns
+    -------
+    Sort
+        The checked sort, piles in deck order.
+
     Raises
     ------
     InputError
@@ -268,8 +282,34 @@ def make_sort(deck: Deck, piles: Mapping[str, str | None], top5: Iterable[str] =
 
 
 def rank_points(rank: int) -> int:
-    """Room points for a top-5 place: 5 for the first place down to 1 for the fifth.
+    r"""Room points for a top-5 place: 5 for the first place down to 1 for the fifth.
 
+    Parameters
+    ----------
+    rank : int
+        The place, 1 (best) to :data:`TOP_N`.
+
+    Returns
+    -------
+    int
+        ``TOP_N + 1 - rank`` points.
+
+    Raises
+    ------
+    InputError
+        ``rank`` is outside 1 to :data:`TOP_N`.
+
+    Notes
+    -----
+    A Borda count over the top five: :math:`\text{points}(r) = 6 - r`.
+
+    References
+    ----------
+    de Borda, J.-C. (1781). Mémoire sur les élections au scrutin. *Histoire de
+    l'Académie Royale des Sciences*, Paris.
+
+    Examples
+    --------
     >>> [rank_points(r) for r in range(1, 6)]
     [5, 4, 3, 2, 1]
     """
@@ -281,6 +321,25 @@ def rank_points(rank: int) -> int:
 # -- the paper path -------------------------------------------------------------------
 def parse_paper_sort(text: str, deck: Deck | None = None) -> Sort:
     """Read a quick paper entry: a letter per card in deck order, then the top-5 numbers.
+
+    Parameters
+    ----------
+    text : str
+        What the facilitator typed from the paper form (see below).
+    deck : Deck, optional
+        The values deck; :func:`load_deck` when None.
+
+    Returns
+    -------
+    Sort
+        The checked sort (nothing is saved).
+
+    Raises
+    ------
+    InputError
+        A letter that is not V/I/N/-, not one letter per card, a top-5 number that is
+        not a card number or names a card not marked V, or a top 5 :func:`make_sort`
+        refuses; the message names the place and what is allowed.
 
     Letters are ``V`` (very important), ``I`` (important), ``N`` (not important) or
     ``-`` (left unsorted), upper or lower case; spaces between letters are ignored, so
@@ -403,6 +462,19 @@ def compare_sorts(deck: Deck, sort_a: Sort | None, sort_b: Sort | None) -> Coupl
 
     The agreement figure is the share of cards both partners sorted that they placed in
     the same pile.
+
+    Parameters
+    ----------
+    deck : Deck
+        The values deck.
+    sort_a, sort_b : Sort or None
+        Partner A's and partner B's sorts; None when that partner skipped.
+
+    Returns
+    -------
+    CoupleComparison
+        Shared values, cards placed differently, and the agreement share (NaN when no
+        card was sorted by both).
 
     Notes
     -----
@@ -543,12 +615,37 @@ def _other_last(frame: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def room_points(sorts: Mapping[object, Sort], deck: Deck, k: int) -> pd.DataFrame:
-    """The room's top-5 points per value (5 for a first place down to 1), k-folded.
+    r"""The room's top-5 points per value (5 for a first place down to 1), k-folded.
 
-    Returns ``value, contributors, points`` sorted by points (ties: by name), with
-    "Other" last. A value ranked by fewer than ``k`` people is folded into "Other", which
-    is itself dropped when fewer than ``k`` people stand behind it.
+    Parameters
+    ----------
+    sorts : mapping of object to Sort
+        One sort per person (any key: the person is counted once).
+    deck : Deck
+        The values deck, for the cards' names.
+    k : int
+        The session's threshold (at least 1).
 
+    Returns
+    -------
+    pandas.DataFrame
+        ``value, contributors, points`` sorted by points (ties: by name), with "Other"
+        last. A value ranked by fewer than ``k`` people is folded into "Other", which is
+        itself dropped when fewer than ``k`` people stand behind it.
+
+    Raises
+    ------
+    InputError
+        ``k`` is not a whole number of at least 1.
+
+    Notes
+    -----
+    :math:`\text{points}(v) = \sum_{\text{people}} (6 - r_v)` over those who ranked
+    :math:`v` at place :math:`r_v` (see :func:`rank_points`), then
+    :func:`workshop_kit.tally.fold_small`.
+
+    Examples
+    --------
     >>> deck = load_deck()
     >>> sorts = {i: make_sort(deck, {"trust": "very", "fun": "very"}, ["trust", "fun"])
     ...          for i in range(3)}
@@ -574,10 +671,29 @@ def room_points(sorts: Mapping[object, Sort], deck: Deck, k: int) -> pd.DataFram
 def room_piles(sorts: Mapping[object, Sort], deck: Deck, k: int) -> pd.DataFrame:
     """How many people put each value in each pile, k-folded per pile.
 
-    Returns ``pile, value, people`` (piles in :data:`PILES` order, most people first,
-    ties by name, "Other" last). In each pile, values placed there by fewer than ``k`` people fold
-    into "Other", where ``people`` counts the distinct people behind them.
+    Parameters
+    ----------
+    sorts : mapping of object to Sort
+        One sort per person.
+    deck : Deck
+        The values deck, for the cards' names.
+    k : int
+        The session's threshold (at least 1).
 
+    Returns
+    -------
+    pandas.DataFrame
+        ``pile, value, people`` (piles in :data:`PILES` order, most people first, ties by
+        name, "Other" last). In each pile, values placed there by fewer than ``k`` people
+        fold into "Other", where ``people`` counts the distinct people behind them.
+
+    Raises
+    ------
+    InputError
+        ``k`` is not a whole number of at least 1.
+
+    Examples
+    --------
     >>> deck = load_deck()
     >>> sorts = {i: make_sort(deck, {"trust": "very", "order": "not"}) for i in range(3)}
     >>> for row in room_piles(sorts, deck, k=3).to_dict("records"):
