@@ -140,7 +140,62 @@ def test_every_page_speaks_the_phones_language(pseudo_language, tmp_path):
             pages.append(phone.get(path).body)
         pages.append(phone.get("/nothing-here").body)
         phone.close()
-    content = _content_words()
+    # each language is offered in its own name ("English", "Español") on purpose
+    content = _content_words() | {"English", "Espa", "ol"}
     for page in pages:
         assert 'lang="xx"' in page
         assert _untranslated(page, content) == [], page[:300]
+
+
+ENGLISH = re.compile(
+    r"\b(the|your|you|and|please|with|what|which|partner|couple|question|answer|next|back|"
+    r"skip|saved|thank|start|secret|choose|true|often|rarely|feel|my|our|we|time|join)\b",
+    re.IGNORECASE,
+)
+
+
+def _visible(page: str) -> list[str]:
+    body = page.split("<body>", 1)[1]
+    body = re.sub(r"<svg.*?</svg>", "", body, flags=re.S)
+    texts = re.findall(r">([^<]+)<", body) + re.findall(
+        r'(?:placeholder|aria-label)="([^"]+)"', body
+    )
+    return [html.unescape(t).strip() for t in texts if t.strip()]
+
+
+def test_a_partner_who_picks_spanish_gets_spanish_pages_and_the_same_answers(tmp_path):
+    """English phone, Spanish chosen on the join page: every page in Spanish after."""
+    store = tmp_path / "s.sqlite"
+    with Session.create(store, "T", couples=2, seed=1) as session:
+        code = session.couple_codes()[0]
+    with BackgroundPhoneServer(store, free_port()) as server:
+        phone = Phone(server.url(""))
+        phone.host_header = None
+        first = phone.get(f"/j/{server.join_code}").body
+        assert 'value="es"' in first and "Español" in first
+        secret_page = phone.post(
+            f"/j/{server.join_code}", {"couple_code": code, "partner": "B", "language": "es"}
+        ).body
+        pages = [secret_page]
+        home = phone.post(
+            f"/j/{server.join_code}",
+            {
+                "couple_code": code,
+                "partner": "B",
+                "language": "es",
+                "secret": "tulip7",
+                "secret_again": "tulip7",
+            },
+        )
+        pages.append(home.body)
+        for path in ("/c/before/1", "/c/before/33", "/v", "/v/top", "/w", "/n", "/p", "/done"):
+            pages.append(phone.get(path).body)
+        phone.close()
+    for page in pages:
+        assert 'lang="es"' in page
+        english = [t for t in _visible(page) if ENGLISH.search(t)]
+        assert english == [], english
+    assert "Hacemos tiempo para estar juntos" in pages[2]
+    with Session.open(store) as session:
+        assert session.partner_language(code, "B") == "es"
+        assert session.partner_language(code, "A") == "en"

@@ -53,12 +53,22 @@ def check_language(language: str) -> str:
     >>> check_language("es")
     'es'
     """
-    from .content import content_languages
-
-    allowed = [lang for lang in languages() if lang in content_languages()]
+    allowed = spoken_languages()
     if language not in allowed:
         raise one_of("language", language, allowed)
     return language
+
+
+def spoken_languages() -> list[str]:
+    """The languages a participant may choose: each has a catalogue and content files.
+
+    >>> spoken_languages()
+    ['en', 'es']
+    """
+    from .content import content_languages
+
+    content = content_languages()
+    return [lang for lang in languages() if lang in content]
 
 
 @lru_cache(maxsize=8)
@@ -126,5 +136,6 @@ __all__ = [
     "languages",
     "long_date",
     "number",
+    "spoken_languages",
     "translations",
 ]

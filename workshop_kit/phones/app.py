@@ -41,13 +41,14 @@ from ..exercises import (
     load_exercises,
     save_calm_down_plan,
 )
+from ..i18n import language_name, spoken_languages
 from ..ios_geometry import pair_geometry
-from ..session import PHASES, Answer, Session, flag_entries, normalise_code
+from ..session import LANGUAGE, PHASES, Answer, Session, flag_entries, normalise_code
 from ..values import PILES, TOP_N, load_deck
 from ..values_session import place_card, read_sort, set_top5
 from . import devices as dev
 from .csrf import FormTokens
-from .i18n import pick_language, translations
+from .i18n import languages, pick_language, translations
 from .limits import Buckets, Limits
 from .writer import BatchWriter
 
@@ -98,6 +99,9 @@ class State:
     def __post_init__(self):
         self.steps: list[Step] = checkin_steps(self.session)
         self.deck = load_deck()
+        self._steps_by_language: dict[str, list[Step]] = {}
+        self._decks_by_language: dict = {}
+        self._languages: dict[tuple[str, str], tuple[str, float]] = {}
         self.by_address = Buckets(self.limits.address_rate, self.limits.address_burst)
         self.by_device = Buckets(self.limits.device_rate, self.limits.device_burst)
         self.joins = Buckets(self.limits.join_rate, self.limits.join_burst)
@@ -120,6 +124,31 @@ class State:
                 self._devices.clear()
             found = (dev.device_for_token(self.session, token), now)
             self._devices[key] = found
+        return found[0]
+
+    def steps_in(self, language: str) -> list[Step]:
+        """The check-in's screens with their words in ``language`` (same ids and order)."""
+        if language not in self._steps_by_language:
+            content = self.session.content_in(language)
+            self._steps_by_language[language] = checkin_steps(self.session, content)
+        return self._steps_by_language[language]
+
+    def deck_in(self, language: str):
+        """The values deck with its words in ``language`` (same ids and order)."""
+        if language not in self._decks_by_language:
+            self._decks_by_language[language] = load_deck(language=language)
+        return self._decks_by_language[language]
+
+    def partner_language(self, device: dev.Device) -> str | None:
+        """The language this phone's partner chose (None: not chosen), re-read at most
+        every :data:`DEVICE_RECHECK` seconds."""
+        key = (device.couple_code, device.partner)
+        now = time.monotonic()
+        found = self._languages.get(key)
+        if found is None or now - found[1] > DEVICE_RECHECK:
+            chosen = self.session.entries(LANGUAGE, *key, key=LANGUAGE)
+            found = (chosen[0].value if chosen else None, now)
+            self._languages[key] = found
         return found[0]
 
     def lock(self, device: dev.Device) -> asyncio.Lock:
@@ -174,10 +203,35 @@ class Base(tornado.web.RequestHandler):
 
     def prepare(self) -> None:
         self.language = pick_language(self.request.headers.get("Accept-Language"))
+        chosen = self.get_query_argument("lang", None)
+        if chosen in languages():
+            self.language = chosen  # a language link on the join page
         try:
             self._check_request()
         except Refused as refused:
             self.refuse(refused)
+            return
+        if self.device is not None:
+            # a joined phone speaks the language its partner chose (if they chose one)
+            chosen = self.state.partner_language(self.device)
+            if chosen in languages():
+                self.language = chosen
+
+    @property
+    def content_language(self) -> str:
+        """The language of the questions and cards: the phone's, when the content comes
+        in it (a catalogue may come before its content files), else English."""
+        return self.language if self.language in spoken_languages() else "en"
+
+    @property
+    def steps(self) -> list[Step]:
+        """The check-in's screens in this phone's language."""
+        return self.state.steps_in(self.content_language)
+
+    @property
+    def deck(self):
+        """The values deck in this phone's language."""
+        return self.state.deck_in(self.content_language)
 
     def _check_request(self) -> None:
         if self.request.host not in self.state.allowed_hosts:
@@ -235,6 +289,7 @@ class Base(tornado.web.RequestHandler):
         form = values.pop("form", self.request.path)
         html = env.get_template(template).render(
             language=self.language,
+            languages=[(lang, language_name(lang)) for lang in spoken_languages()],
             csrf=self.state.tokens.make(self.binding(), form),
             form=form,
             device=self.device,
@@ -316,16 +371,15 @@ class Home(Base):
             return
         session, code, partner = self.state.session, self.device.couple_code, self.device.partner
         done = {
-            phase: resume_index(session, self.state.steps, code, partner, phase)
-            >= len(self.state.steps)
+            phase: resume_index(session, self.steps, code, partner, phase) >= len(self.steps)
             for phase in PHASES
         }
-        sort = read_sort(session, code, partner, self.state.deck)
+        sort = read_sort(session, code, partner, self.deck)
         self.render_page(
             "home.html",
             partner=partner,
             done=done,
-            values_done=sort.is_complete(self.state.deck),
+            values_done=sort.is_complete(self.deck),
             words_done=bool(words_of(session, code, partner)),
             notes_count=len(read_notes(session, code, partner)),
             plan_done=calm_down_plan(session, code, partner) is not None,
@@ -359,6 +413,9 @@ class Join(Base):
             self.render_page("join.html", step="who", couple_code="", partner="", error="")
 
     async def post(self, join_code: str) -> None:
+        chosen = self.get_body_argument("language", None)
+        if chosen in languages():
+            self.language = chosen  # the language picked on the first join screen
         if not self._open(join_code):
             return
         if not self.state.joins.take(self.request.remote_ip or "?"):
@@ -438,6 +495,11 @@ class Join(Base):
                 )
                 return
         token, device = dev.add_device(session, code, partner)
+        chosen = self.get_body_argument("language", None)
+        if chosen in spoken_languages() and chosen != session.partner_language(code, partner):
+            # picked on the join page: kept for this partner (laptop, pack, other phones)
+            await _off_loop(session.set_partner_language, code, partner, chosen, "phone")
+        self.state._languages.pop((code, partner), None)
         self.set_cookie(
             DEVICE_COOKIE,
             token,
@@ -458,7 +520,7 @@ class Checkin(Base):
     def get(self, phase: str, number: str | None = None) -> None:
         if self.need_device() is None:
             return
-        steps = self.state.steps
+        steps = self.steps
         if number is None:
             index = resume_index(
                 self.state.session, steps, self.device.couple_code, self.device.partner, phase
@@ -471,12 +533,12 @@ class Checkin(Base):
         self._show(phase, index)
 
     def _url(self, phase: str, index: int) -> str:
-        if index >= len(self.state.steps):
+        if index >= len(self.steps):
             return f"/c/{phase}/done"
         return f"/c/{phase}/{index + 1}"
 
     def _show(self, phase: str, index: int, error: str = "", status: int = 200) -> None:
-        step = self.state.steps[index]
+        step = self.steps[index]
         chosen = self.sitting().answered.get((phase, *step.key))
         if step.kind == "flag":
             question, help_text = step.flag.text, step.flag.help
@@ -501,7 +563,7 @@ class Checkin(Base):
             status=status,
             phase=phase,
             number=index + 1,
-            total=len(self.state.steps),
+            total=len(self.steps),
             question=question,
             help_text=help_text,
             options=options,
@@ -514,7 +576,7 @@ class Checkin(Base):
     async def post(self, phase: str, number: str | None = None) -> None:
         if self.need_device() is None:
             return
-        steps = self.state.steps
+        steps = self.steps
         if number is None or not 0 <= int(number) - 1 < len(steps):
             raise tornado.web.HTTPError(404)
         index = int(number) - 1
@@ -522,7 +584,7 @@ class Checkin(Base):
         if action == "back":
             self.redirect(self._url(phase, max(0, index - 1)), status=303)
             return
-        step = self.state.steps[index]
+        step = self.steps[index]
         code, partner = self.device.couple_code, self.device.partner
         answers, entries = [], []
         try:
@@ -581,7 +643,7 @@ class ValuesSort(Base):
     def get(self) -> None:
         if self.need_device() is None:
             return
-        deck = self.state.deck
+        deck = self.deck
         sort = read_sort(self.state.session, self.device.couple_code, self.device.partner, deck)
         card_id = self.get_query_argument("card", None)
         if card_id is None:
@@ -597,7 +659,7 @@ class ValuesSort(Base):
         self._show(card.id, sort)
 
     def _show(self, card_id: str, sort, error: str = "", status: int = 200) -> None:
-        deck = self.state.deck
+        deck = self.deck
         card = deck.card(card_id)
         position = deck.ids.index(card_id)
         piles = [
@@ -622,7 +684,7 @@ class ValuesSort(Base):
     async def post(self) -> None:
         if self.need_device() is None:
             return
-        deck = self.state.deck
+        deck = self.deck
         card_id = self.get_body_argument("card", "")[:60]
         pile = self.get_body_argument("pile", "")
         try:
@@ -666,7 +728,7 @@ class TopFive(Base):
         self._show()
 
     def _show(self, error: str = "", status: int = 200) -> None:
-        deck = self.state.deck
+        deck = self.deck
         sort = read_sort(self.state.session, self.device.couple_code, self.device.partner, deck)
         very = sort.pile("very", deck)
         wanted = min(TOP_N, len(very))
@@ -685,7 +747,7 @@ class TopFive(Base):
     async def post(self) -> None:
         if self.need_device() is None:
             return
-        deck = self.state.deck
+        deck = self.deck
         session, code, partner = self.state.session, self.device.couple_code, self.device.partner
         try:
             async with self.state.lock(self.device):
@@ -712,7 +774,7 @@ class Words(Base):
         self._show()
 
     def _show(self, error: str = "", status: int = 200, typed: list[str] | None = None):
-        rules = load_appreciation().words
+        rules = load_appreciation(language=self.content_language).words
         given = words_of(self.state.session, self.device.couple_code, self.device.partner)
         typed = typed if typed is not None else given
         self.render_page(
@@ -727,7 +789,7 @@ class Words(Base):
     def post(self) -> None:
         if self.need_device() is None:
             return
-        rules = load_appreciation().words
+        rules = load_appreciation(language=self.content_language).words
         typed = [self.get_body_argument(f"word{i}", "")[:60] for i in range(rules.max)]
         try:
             check_words(typed, rules)
@@ -813,7 +875,7 @@ class CalmPlan(Base):
         self._show(plan.as_dict() if plan else {})
 
     def _show(self, chosen: dict, error: str = "", status: int = 200) -> None:
-        content = load_exercises().calm_down
+        content = load_exercises(language=self.content_language).calm_down
         self.render_page(
             "plan.html",
             status=status,

@@ -15,9 +15,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..errors import WorkshopKitError
-from ..i18n import N_, gettext_for, language_name
-from ..i18n import check_language as _check_language
-from ..i18n import languages as _catalogue_languages
+from ..i18n import N_, gettext_for, language_name, spoken_languages
 from ..store import DatabaseError, click_wait, explain
 
 log = logging.getLogger("workshop_kit.widgets")
@@ -108,17 +106,6 @@ def _partner_options(language: str) -> list[tuple[str, str]]:
 def partner_picker(language: str = "en") -> w.ToggleButtons:
     """Partner A / Partner B, nothing chosen yet."""
     return w.ToggleButtons(options=_partner_options(language), value=None)
-
-
-def spoken_languages() -> list[str]:
-    """The languages a participant may choose: a catalogue and content files for each."""
-    spoken = []
-    for lang in _catalogue_languages():
-        try:
-            spoken.append(_check_language(lang))
-        except WorkshopKitError:
-            continue
-    return spoken
 
 
 def language_picker(language: str) -> w.ToggleButtons:
