@@ -522,7 +522,7 @@ def grouped_interval(
         else:
             c = np.asarray(clusters, np.int64)[ok]
             width = int(c.max()) + 1 if len(c) else 1
-            uniq, inverse = np.unique(g * width + c, return_inverse=True)
+            inverse, uniq = pd.factorize(g * width + c)  # hashing: no sort
             sums = np.bincount(inverse, weights=resid)
             group_of = uniq // width
             units = np.bincount(group_of, minlength=n_groups).astype(float)
@@ -958,7 +958,7 @@ def summarise_changes(
     for code, name in enumerate(SUMMARY_COUNTS):
         out[name] = np.bincount(g, weights=cat == code, minlength=n_groups)
     width = int(c.max()) + 1 if len(c) else 1
-    uniq, inverse = np.unique(g * width + c, return_inverse=True)
+    inverse, uniq = pd.factorize(g * width + c)  # hashing: no sort
     per_couple = couple_categories(cat, inverse, len(uniq))
     group_of = uniq // width
     for code, name in enumerate(COUPLE_COUNTS):
