@@ -872,6 +872,18 @@ def _read_only_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro"
 
 
+def _query_file(path: Path, sql: str, what: str) -> list[tuple]:
+    """Every row ``sql`` gives on a session file opened read-only, or a StoreError."""
+    try:
+        conn = sqlite3.connect(_read_only_uri(path), uri=True)
+        try:
+            return conn.execute(sql).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot read the {what} of {str(path)!r}: {exc}") from exc
+
+
 def probe(path: Path | str, *, read_only: bool = True, why: str = "") -> dict[str, str]:
     """Whether ``path`` is a session store made by the kit: its ``meta`` table, or an error.
 
@@ -984,17 +996,11 @@ def read_file_answers(path: Path | str) -> tuple[dict[str, str], list[tuple]]:
             f"{str(path)!r} is not a session store this kit reads (schema {version}; "
             f"this kit reads 1 to {SCHEMA_VERSION})"
         )
-    try:
-        conn = sqlite3.connect(_read_only_uri(path), uri=True)
-        try:
-            rows = conn.execute(
-                "SELECT couple_code, partner, phase, instrument, item_id, value FROM answers"
-                " ORDER BY id"
-            ).fetchall()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"cannot read the answers of {str(path)!r}: {exc}") from exc
+    rows = _query_file(
+        path,
+        "SELECT couple_code, partner, phase, instrument, item_id, value FROM answers ORDER BY id",
+        "answers",
+    )
     return meta, rows
 
 
@@ -1022,17 +1028,12 @@ def read_file_languages(path: Path | str) -> set[str]:
     path = Path(path)
     meta = probe(path)
     languages = {meta.get("language", "en")}
-    try:
-        conn = sqlite3.connect(_read_only_uri(path), uri=True)
-        try:
-            rows = conn.execute(
-                "SELECT DISTINCT value_json FROM entries WHERE kind = 'language'"
-                " AND value_json IS NOT NULL"
-            ).fetchall()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"cannot read the entries of {str(path)!r}: {exc}") from exc
+    rows = _query_file(
+        path,
+        "SELECT DISTINCT value_json FROM entries WHERE kind = 'language'"
+        " AND value_json IS NOT NULL",
+        "entries",
+    )
     languages.update(json.loads(value) for (value,) in rows)
     return languages
 
@@ -1059,10 +1060,9 @@ def count_file(path: Path | str) -> dict[str, object]:
     """
     path = Path(path)
     meta = probe(path)
-    conn = sqlite3.connect(_read_only_uri(path), uri=True)
-    try:
-        answers = conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
-        couples = conn.execute("SELECT COUNT(*) FROM couples").fetchone()[0]
-    finally:
-        conn.close()
+    ((answers, couples),) = _query_file(
+        path,
+        "SELECT (SELECT COUNT(*) FROM answers), (SELECT COUNT(*) FROM couples)",
+        "answers",
+    )
     return {"title": meta.get("title", ""), "couples": int(couples), "answers": int(answers)}
