@@ -41,6 +41,25 @@ class PlannedRitual:
 def parse_time(value: Any, where: str = "time") -> str:
     """A time of day as ``HH:MM`` (24-hour clock); "7:30" and "19.30" are accepted.
 
+    Parameters
+    ----------
+    value : Any
+        What was typed: ``H:MM``, ``HH:MM``, with ``:`` or ``.`` between.
+    where : str, default "time"
+        Where it was typed, named in the message.
+
+    Returns
+    -------
+    str
+        ``HH:MM``, hours 00 to 23, minutes 00 to 59.
+
+    Raises
+    ------
+    InputError
+        Not a time of day on a 24-hour clock (``"7pm"``, ``"25:00"``, None).
+
+    Examples
+    --------
     >>> parse_time("7:30"), parse_time("19.05")
     ('07:30', '19:05')
     >>> parse_time("7pm")  # doctest: +ELLIPSIS
@@ -61,8 +80,29 @@ def check_rituals_plan(
 ) -> tuple[PlannedRitual, ...]:
     """Check a plan of 2–3 rituals, each ``{"ritual", "day", "time", "text"}``.
 
-    Returns the clean plan; raises :class:`InputError` naming the ritual and the field.
+    Parameters
+    ----------
+    choices : iterable of mapping
+        The couple's rituals: ``ritual`` (an id of the content, or ``"own"``), ``day``
+        (one of the content's days), ``time`` (see :func:`parse_time`) and, for
+        ``"own"`` only, ``text`` (their own words).
+    content : RitualsContent, optional
+        The rituals content; the kit's own when None.
 
+    Returns
+    -------
+    tuple of PlannedRitual
+        The clean plan, in the order given.
+
+    Raises
+    ------
+    InputError
+        Naming the ritual and the field: too few or too many rituals (the content's
+        ``min_chosen`` to ``max_chosen``), an unknown ritual or day, a bad time, own
+        words with a listed ritual or missing with ``"own"``, or a ritual twice.
+
+    Examples
+    --------
     >>> plan = check_rituals_plan([{"ritual": "walk", "day": "Sunday", "time": "10:00"},
     ...                            {"ritual": "own", "day": "Friday", "time": "20:00",
     ...                             "text": "Pizza and a film"}])
@@ -116,7 +156,43 @@ def save_rituals_plan(
     content: RitualsContent | None = None,
     source: str = "widget",
 ) -> tuple[PlannedRitual, ...]:
-    """Check and store a couple's plan (replacing any earlier one) at once."""
+    """Check and store a couple's plan (replacing any earlier one) at once.
+
+    Parameters
+    ----------
+    session : Session
+        The session to write to.
+    couple_code : str
+        The couple.
+    choices : iterable of mapping
+        As for :func:`check_rituals_plan`.
+    content : RitualsContent, optional
+        The rituals content; the kit's own when None.
+    source : str, default "widget"
+        Where it came from (``widget``, ``paper``, ``import``, ``demo``).
+
+    Returns
+    -------
+    tuple of PlannedRitual
+        The plan as stored.
+
+    Raises
+    ------
+    InputError
+        The plan does not pass :func:`check_rituals_plan` (nothing is stored), or the
+        couple code is unknown.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1)
+    >>> code = s.couple_codes()[0]
+    >>> plan = save_rituals_plan(s, code, [{"ritual": "walk", "day": "Sunday", "time": "10:00"},
+    ...                                    {"ritual": "own", "day": "Friday", "time": "8.30",
+    ...                                     "text": "Pancakes"}])
+    >>> [p.time for p in rituals_plan(s, code)]
+    ['10:00', '08:30']
+    """
     plan = check_rituals_plan(choices, content)
     session.put_entry(
         RITUALS_KIND, PLAN_KEY, {"rituals": [p.as_dict() for p in plan]}, couple_code, source=source
@@ -125,7 +201,20 @@ def save_rituals_plan(
 
 
 def rituals_plan(session: Session, couple_code: str) -> tuple[PlannedRitual, ...] | None:
-    """The couple's latest plan, or None when they made none."""
+    """The couple's latest plan, or None when they made none.
+
+    Parameters
+    ----------
+    session : Session
+        The session to read.
+    couple_code : str
+        The couple.
+
+    Returns
+    -------
+    tuple of PlannedRitual or None
+        The plan last saved by :func:`save_rituals_plan`; None when there is none.
+    """
     found = session.entries(RITUALS_KIND, couple_code=couple_code, key=PLAN_KEY)
     if not found:
         return None
@@ -152,7 +241,37 @@ def room_ritual_counts(
 
     Own rituals count as one label ("Our own ritual"), never by their words. Rituals
     chosen by fewer than ``k`` couples fold into "Other" (itself dropped under ``k``).
-    Returns ``ritual, name, couples`` sorted largest first.
+
+    Parameters
+    ----------
+    session : Session
+        The session to read.
+    content : RitualsContent, optional
+        The rituals content, for the names; the kit's own when None.
+    k : int, optional
+        The threshold; the session's own when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ritual, name, couples`` sorted largest first, "Other rituals" last.
+
+    Raises
+    ------
+    InputError
+        ``k`` is not a whole number of at least 1.
+
+    Notes
+    -----
+    A couple counts once per ritual however many times it is planned; see
+    :func:`workshop_kit.tally.fold_small` for the folding rule.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1)
+    >>> len(room_ritual_counts(s))
+    0
     """
     content = content or load_exercises().rituals
     k = session.k if k is None else k
