@@ -13,9 +13,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Read many session files and write the programme's before/after report: per "
             "theme and measure, for each session and for all together, the number with "
-            "both check-ins, mean before, mean after, mean change with its 95%% interval "
-            "and how many changed reliably (Jacobson & Truax 1991). Groups under k are "
-            "hidden. Fast for thousands of files: only the answers are read."
+            "both check-ins, mean before, mean after, mean change with its 95% interval "
+            "(Student t, each couple one unit), Hedges' g_z with its interval, and how "
+            "many people and couples changed reliably (Jacobson & Truax 1991; 'not "
+            "estimable' without a usable reliability and SD). Groups under k are hidden. "
+            "Fast for thousands of files: only the answers are read."
         ),
     )
     p.add_argument("stores", type=Path, nargs="+", metavar="STORE", help="session files")
