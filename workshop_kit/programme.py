@@ -65,10 +65,45 @@ def _recode(codes: np.ndarray, uniques: list, table: dict) -> np.ndarray:
 def read_pooled_answers(paths: Sequence[Path | str], workers: int | None = None) -> pd.DataFrame:
     """The latest answers of every session file, pooled, with categorical columns.
 
-    Returns ``session_id, couple_code, partner, phase, instrument, item_id, value``:
-    the ``answers`` table of a data export for all the sessions. Raises StoreError
-    naming a file that is not a session store, and InputError when a session is given
-    twice. ``frame.attrs["k"]`` is the largest k any of the sessions used.
+    Parameters
+    ----------
+    paths : sequence of Path or str
+        Session files (read-only; they may be open elsewhere), at least one.
+    workers : int, optional
+        Processes to read with; by default 1 below :data:`PARALLEL_FROM` files, else
+        up to 2. Files are read :data:`CHUNK` at a time.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``session_id, couple_code, partner, phase, instrument, item_id, value``, shape
+        ``(n_latest_answers, 7)``: the ``answers`` table of a data export for all the
+        sessions, the latest answer per person, phase and item. ``attrs["k"]`` is the
+        largest k any session used; ``attrs["languages"]`` the languages they ran in.
+
+    Raises
+    ------
+    StoreError
+        Naming a file that is not a session store (see :func:`workshop_kit.store.probe`)
+        or one whose answers cannot be read.
+    InputError
+        No file given, or one session given twice.
+
+    Notes
+    -----
+    "Latest" is the last row per (session, couple, partner, phase, instrument, item) in
+    commit order: rows are never changed, a correction is a new row.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from workshop_kit.session import Session
+    >>> s = Session.create(Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1)
+    >>> code = s.couple_codes()[0]
+    >>> s.record_answer(code, "A", "before", "checkin", "qt1", 2)
+    >>> s.record_answer(code, "A", "before", "checkin", "qt1", 4)
+    >>> read_pooled_answers([s.path])["value"].tolist()
+    [4.0]
     """
     names = [str(Path(p)) for p in paths]
     if not names:
@@ -127,11 +162,40 @@ def programme_report(
     content: CheckinContent | None = None,
     workers: int | None = None,
 ) -> pd.DataFrame:
-    """The before/after outcome report of many session files (see :mod:`outcomes`).
+    r"""The before/after outcome report of many session files (see :mod:`outcomes`).
 
-    ``k`` defaults to the largest k of the sessions, so no group a session hid from its
-    room shows in the programme's report; a smaller ``k`` is refused with an
-    :class:`~workshop_kit.errors.InputError` (:func:`workshop_kit.disclosure.effective_k`).
+    Parameters
+    ----------
+    paths : sequence of Path or str
+        Session files, as for :func:`read_pooled_answers`.
+    k : int, optional
+        The threshold. Defaults to the largest k of the sessions, so no group a session
+        hid from its room shows in the programme's report; a smaller ``k`` is refused
+        (:func:`workshop_kit.disclosure.effective_k`).
+    content : CheckinContent, optional
+        The check-in content (scales, subscales); the kit's own when None.
+    workers : int, optional
+        As for :func:`read_pooled_answers`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`workshop_kit.outcomes.outcome_report` over the pooled answers;
+        ``attrs["not_validated_languages"]`` lists the languages other than English the
+        sessions ran in (their wording is the kit's own translation, not validated).
+
+    Raises
+    ------
+    StoreError
+        A file is not a session store.
+    InputError
+        No file, a session given twice, or ``k`` below a session's own.
+
+    Notes
+    -----
+    The effect sizes, intervals and suppression are those of
+    :func:`workshop_kit.outcomes.outcome_report`, with :math:`k_{\text{report}} =
+    \max(k_{\text{asked}}, \max_s k_s)`.
     """
     answers = read_pooled_answers(paths, workers=workers)
     k = effective_k([answers.attrs["k"]], k)
