@@ -279,3 +279,34 @@ def test_what_the_room_sees_is_the_one_implementation(demo_session):
         visible = got.notna()
         assert np.allclose(got[visible], want[visible]), column
     assert whole["ci_low"].notna().any()
+
+
+@pytest.mark.parametrize("seed", [1, 42])
+def test_the_issue_demo_rooms_of_three_couples(tmp_path, seed):
+    """demo --couples 3 --seed 1 and --seed 42, the rooms issue 17 was worked out on."""
+    from workshop_kit.demo import build_demo
+    from workshop_kit.results import checkin_results
+
+    session = build_demo(tmp_path / "three.sqlite", couples=3, seed=seed)
+    try:
+        results = checkin_results(session)
+        rel = results.reliability.set_index(["measure", "subscale"])
+        assert not rel["estimable"].any()  # 6 people at most: fewer than 10
+        paired = results.changes.dropna(subset=["change"])
+        assert (paired["category"] == "not estimable").all()
+        table = scoring.change_summary(paired, ["measure", "subscale"], bounds=results.bounds)
+        counts = table[list(scoring.SUMMARY_COUNTS)].sum(axis=1)
+        assert (counts == table["n"]).all() and (table["not_estimable"] == table["n"]).all()
+        if seed == 1:
+            assert rel.loc[("checkin", "communication"), "reliability"] == pytest.approx(
+                -2.1818, abs=1e-4
+            )
+            comm = paired[paired["subscale"] == "communication"]["change"].to_numpy()
+            person = scoring.grouped_interval(comm, np.zeros(len(comm), int), 1)
+            assert (person["ci_low"][0], person["ci_high"][0]) == pytest.approx(
+                (-0.512, 1.401), abs=5e-4
+            )
+            row = table.set_index("subscale").loc["communication"]
+            assert row["couples"] == 2 and np.isnan(row["ci_low"])  # couples as units: 2 < 3
+    finally:
+        session.close()
