@@ -357,9 +357,16 @@ class ReleaseLedger:
         return min(people_apart(old, state) for old in [{}, *past])
 
     def allows(self, quantity: str, state: Mapping[str, str]) -> bool:
-        """True when ``state`` may be shown: shown before as is, or ``k`` people apart from all."""
+        """True when ``state`` may be shown: shown before as is, or ``k`` people apart from all.
+
+        A state ``k`` people apart from every earlier one is also audited with all of them
+        together (:func:`solvable`): three sums, each pair ``k`` apart, can still single
+        out one person.
+        """
         apart = self.apart(quantity, state)
-        return apart == 0 or apart >= self.k
+        if apart == 0:
+            return True
+        return apart >= self.k and not solvable([*self.history.get(quantity, []), state])
 
     def record(self, quantity: str, state: Mapping[str, str], figures: Any) -> None:
         """Note that ``figures`` over ``state`` are now shown (after :meth:`allows`)."""
@@ -388,11 +395,11 @@ class ReleaseLedger:
         if past and state == past[-1]:
             return Released(self.shown.get(quantity), state, 0)
         apart = self.apart(quantity, state)
-        if apart == 0 or apart >= self.k:
+        if self.allows(quantity, state):
             # A state shown before may be shown again: it gives nothing new.
             self.record(quantity, state, figures)
             return Released(figures, state, 0)
-        return Released(self.shown.get(quantity), state, self.k - apart)
+        return Released(self.shown.get(quantity), state, max(self.k - apart, 1))
 
     # -- kept in the session file, so a restarted view goes on from what was shown ------
     def to_json(self) -> str:
@@ -413,6 +420,72 @@ class ReleaseLedger:
         kept = int(data.get("k", k))
         shown = data.get("shown", {}) if kept >= k else {}
         return cls(k=max(k, kept), history=data.get("history", {}), shown=shown)
+
+
+def solvable(states: Sequence[Mapping[str, str]]) -> bool:
+    """True when sums over these states single out something of one person.
+
+    Parameters
+    ----------
+    states
+        Published states of one quantity: person fingerprint -> contribution fingerprint.
+        Each is one equation: the sum of its contributions is known.
+
+    Returns
+    -------
+    bool
+        Whether, for an outsider or for any one member who knows their own contributions,
+        some combination of another person's contributions (a value, or the change
+        between two of their answers) is fixed by the equations.
+
+    Notes
+    -----
+    Unknowns are the distinct contributions. With ``N`` a basis of the null space of the
+    equations' coefficient matrix (plus unit rows for what the member knows), a nonzero
+    vector over person ``p``'s unknowns lies in the row space exactly when the rows of
+    ``N`` at ``p``'s unknowns have rank below their number (query auditing, as in
+    Chin & Ozsoyoglu 1982).
+
+    References
+    ----------
+    Chin, F. Y., & Ozsoyoglu, G. (1982). Auditing and inference control in statistical
+    databases. IEEE Transactions on Software Engineering, SE-8(6), 574-582.
+
+    Examples
+    --------
+    >>> a = {"p1": "x1", "p2": "x2", "p3": "x3", "p4": "x4"}
+    >>> b = {"p1": "x1", "p5": "x5", "p6": "x6", "p7": "x7"}
+    >>> c = {p: t for p, t in {**a, **b}.items() if p != "p1"}
+    >>> solvable([a, b]), solvable([a, b, c])   # a + b − c = 2·x1
+    (False, True)
+    """
+    tokens = sorted({(p, t) for state in states for p, t in state.items()})
+    if not tokens:
+        return False
+    index = {token: i for i, token in enumerate(tokens)}
+    owners: dict[str, list[int]] = {}
+    for (person, _t), i in index.items():
+        owners.setdefault(person, []).append(i)
+    matrix = np.zeros((len(states), len(tokens)))
+    for row, state in enumerate(states):
+        for token in state.items():
+            matrix[row, index[token]] = 1.0
+    for member in [None, *owners]:
+        system = matrix
+        if member is not None:
+            known = owners[member]
+            unit = np.zeros((len(known), len(tokens)))
+            unit[np.arange(len(known)), known] = 1.0
+            system = np.vstack([matrix, unit])
+        _u, sing, vt = np.linalg.svd(system)
+        null = vt[int((sing > 1e-9).sum()) :].T
+        for person, columns in owners.items():
+            if person == member:
+                continue
+            block = null[columns]
+            if not block.size or np.linalg.matrix_rank(block, tol=1e-9) < len(columns):
+                return True
+    return False
 
 
 LEDGER_META_PREFIX = "released:"

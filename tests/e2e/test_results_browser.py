@@ -1,4 +1,8 @@
-"""The room chart follows the store: an "after" check-in taken by clicking changes it."""
+"""The room chart follows the store: "after" check-ins change it, in steps of k people.
+
+One more person's check-in, taken by clicking, leaves the chart as it was (the
+difference would be that person's answers); k people in all move it.
+"""
 
 from __future__ import annotations
 
@@ -92,4 +96,20 @@ def test_after_checkin_by_clicking_updates_the_room_chart(page, server, store_pa
     assert room_n(store_path) > n_before
 
     open_notebook(page, server, "50_results.ipynb", wait_for=".jp-RenderedImage img")
-    assert chart_sources(page)[0] != first[0]
+    assert chart_sources(page)[0] == first[0]  # one person: held back
+
+    with Session.open(store_path) as session:
+        items = [i.id for i in session.content.instrument("checkin").items]
+        done = set(zip(*session.answers(phase="after")[["couple_code", "partner"]].T.values))
+        waiting = [
+            p
+            for p in dict.fromkeys(zip(before["couple_code"], before["partner"], strict=True))
+            if p not in done
+        ]
+        for other_code, other_partner in waiting[: session.k - 1]:
+            session.record_answers(
+                [Answer(other_code, other_partner, "after", "checkin", item, 4) for item in items],
+                source="widget",
+            )
+    open_notebook(page, server, "50_results.ipynb", wait_for=".jp-RenderedImage img")
+    assert chart_sources(page)[0] != first[0]  # k people since: the chart moves

@@ -9,6 +9,7 @@ the kit publishes, and checks the subtraction no longer gives one person's value
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from workshop_kit.session import Answer, Session
@@ -244,4 +245,27 @@ def test_words_and_ritual_counts_move_in_steps_of_k(tmp_path):
     # three couples: first figures; the fourth alone moves nothing
     assert plans[2][1]["rituals_plans"] == 3 and plans[3][1]["rituals_plans"] == 3
     assert plans[3][2] == 2
+    session.close()
+
+
+def test_results_page_after_one_more_person_shows_the_same_room(tmp_path):
+    from workshop_kit.published import publish_checkin
+
+    session = Session.create(tmp_path / "s.sqlite", "Results", couples=6, seed=10)
+    rng = np.random.default_rng(10)
+    who = people(session)
+    for code, partner in who[:9]:
+        answer_all(session, code, partner, "before", rng)
+    for code, partner in who[:6]:
+        answer_all(session, code, partner, "after", rng)
+    first = publish_checkin(session).change.set_index(["measure", "subscale"])
+    answer_all(session, *who[6], "after", rng)  # one more: the page must not move
+    second = publish_checkin(session).change.set_index(["measure", "subscale"])
+    figures = ["n", "mean_before", "mean_after", "mean_change"]
+    pd.testing.assert_frame_equal(first[figures], second[figures])
+    assert (second.loc["checkin", "held_back"] == 1).all()
+    for code, partner in who[7:9]:  # k people since: it moves, over all 9
+        answer_all(session, code, partner, "after", rng)
+    third = publish_checkin(session).change.set_index(["measure", "subscale"])
+    assert (third.loc["checkin", "n"] == 9).all() and (third["held_back"] == 0).all()
     session.close()
