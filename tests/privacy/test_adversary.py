@@ -20,9 +20,14 @@ unknowns have rank below their number.
 The equations of one theme and phase involve only that theme and phase's unknowns, so the
 test runs block by block. Spreads (SD, intervals) are nonlinear and not attacked here;
 they are published only for ``2k`` people or more (tests in ``test_attacks.py``).
+
+500 rooms take about 5 minutes of CPU; ``WORKSHOP_KIT_ADVERSARY_ROOMS=50`` runs fewer while
+working on the code (the full 500 before a merge).
 """
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 import pytest
@@ -37,7 +42,7 @@ from workshop_kit.session import Answer, Session
 from workshop_kit.widgets.dashboard import LEDGER_VIEW
 
 ROOMS = settings(
-    max_examples=int(__import__("os").environ.get("ADV_N", 500)),
+    max_examples=int(os.environ.get("WORKSHOP_KIT_ADVERSARY_ROOMS", 500)),
     deadline=None,
     derandomize=True,  # the same rooms every run
     phases=[Phase.explicit, Phase.generate],  # a failing room is reported as drawn
