@@ -359,14 +359,17 @@ class ReleaseLedger:
     def allows(self, quantity: str, state: Mapping[str, str]) -> bool:
         """True when ``state`` may be shown: shown before as is, or ``k`` people apart from all.
 
-        A state ``k`` people apart from every earlier one is also audited with all of them
-        together (:func:`solvable`): three sums, each pair ``k`` apart, can still single
-        out one person.
+        With ``k`` of 3 or more, a state ``k`` people apart from every earlier one is also
+        audited with all of them together (:func:`solvable`): three sums, each pair ``k``
+        apart, can still single out one person. (With ``k`` of 1 or 2 the threshold rule
+        itself lets one member of a group solve the other, so the audit would refuse all.)
         """
         apart = self.apart(quantity, state)
         if apart == 0:
             return True
-        return apart >= self.k and not solvable([*self.history.get(quantity, []), state])
+        if apart < self.k:
+            return False
+        return self.k < 3 or not solvable([*self.history.get(quantity, []), state])
 
     def record(self, quantity: str, state: Mapping[str, str], figures: Any) -> None:
         """Note that ``figures`` over ``state`` are now shown (after :meth:`allows`)."""
