@@ -223,6 +223,22 @@ def normalise_word(word: str, rules: WordRules | None = None) -> str:
     and simple English plurals become singular, so "Kindnesses!" and "kindness" count
     as the same word.
 
+    Parameters
+    ----------
+    word : str
+        One word as typed (any case, spaces, punctuation, NFKC-equivalent forms).
+    rules : WordRules, optional
+        The word rules of the content (``not_plurals``: words that only look plural);
+        the kit's own when None.
+
+    Returns
+    -------
+    str
+        The word in NFKC, lower case, inner spaces single, without leading or trailing
+        non-alphanumeric characters, made singular.
+
+    Examples
+    --------
     >>> [normalise_word(w) for w in ["  Patient ", "Kindnesses!", "HUGS", "Generous", "smiles"]]
     ['patient', 'kindness', 'hug', 'generous', 'smile']
     >>> normalise_word("“Kind-hearted”")
@@ -254,6 +270,22 @@ def check_words(words: Sequence[str], rules: WordRules | None = None) -> list[st
         Naming the word (by its position) and the rule it breaks: too few or too many,
         not a single word, too long, or kept off the room board.
 
+    Parameters
+    ----------
+    words : sequence of str, or str
+        The participant's words as typed (one string is one word); blanks and None
+        are skipped.
+    rules : WordRules, optional
+        The content's word rules (how many, how long, which words stay off the board);
+        the kit's own when None.
+
+    Returns
+    -------
+    list of str
+        The words normalised by :func:`normalise_word`, in the order given, each once.
+
+    Examples
+    --------
     >>> check_words(["Funny", "", "patient", "funny"])
     ['funny', 'patient']
     >>> check_words(["kind", "calm", "fun", "brave"])
@@ -302,7 +334,29 @@ def check_words(words: Sequence[str], rules: WordRules | None = None) -> list[st
 def save_words(
     session: Session, couple_code: str, partner: str, words: Sequence[str], source: str = "widget"
 ) -> list[str]:
-    """Check, normalise and store one participant's words (replacing earlier ones)."""
+    """Check, normalise and store one participant's words (replacing earlier ones).
+
+    Parameters
+    ----------
+    session : Session
+        The session to write to.
+    couple_code, partner : str
+        Who gave the words.
+    words : sequence of str
+        As for :func:`check_words`.
+    source : str, default "widget"
+        Where they came from (``widget``, ``paper``, ``import``, ``demo``, ``phone``).
+
+    Returns
+    -------
+    list of str
+        The words as stored (see :func:`check_words`).
+
+    Raises
+    ------
+    InputError
+        The words break a rule (nothing is stored), or the participant is unknown.
+    """
     code, partner = session.check_participant(couple_code, partner)
     clean = check_words(words)
     session.put_entry(WORDS_KIND, WORDS_KEY, clean, code, partner, source=source)
@@ -325,8 +379,35 @@ def words_of(session: Session, couple_code: str, partner: str) -> list[str]:
 def room_words(session: Session, k: int | None = None) -> pd.DataFrame:
     """Words given by at least ``k`` different participants, most given first.
 
-    Returns ``word, participants``. Words under ``k`` are dropped (not folded into an
-    "Other"): a rare word could point at one person.
+    Parameters
+    ----------
+    session : Session
+        The session to read.
+    k : int, optional
+        The threshold; the session's own when None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``word, participants``, most participants first. Words under ``k`` are dropped
+        (not folded into an "Other"): a rare word could point at one person.
+
+    Raises
+    ------
+    InputError
+        ``k`` is not a whole number of at least 1.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=2)
+    >>> a, b = s.couple_codes()
+    >>> for code, partner in [(a, "A"), (a, "B"), (b, "A")]:
+    ...     _ = save_words(s, code, partner, ["Kind"])
+    >>> save_words(s, b, "B", ["calm"])
+    ['calm']
+    >>> room_words(s, k=3).to_dict("records")
+    [{'word': 'kind', 'participants': 3}]
     """
     k = check_k(session.k if k is None else k)
     rows = [
@@ -385,6 +466,23 @@ class Note:
 def other_partner(partner: str) -> str:
     """The partner a note goes to.
 
+    Parameters
+    ----------
+    partner : str
+        ``"A"`` or ``"B"``, the writer.
+
+    Returns
+    -------
+    str
+        The other one.
+
+    Raises
+    ------
+    ValueError
+        ``partner`` is neither ``"A"`` nor ``"B"``.
+
+    Examples
+    --------
     >>> other_partner("A")
     'B'
     """
@@ -545,8 +643,26 @@ def rounds_run(session: Session) -> pd.DataFrame:
 
 
 def format_clock(seconds: float) -> str:
-    """Minutes and seconds, rounded up so "0:00" means the time is really up.
+    r"""Minutes and seconds, rounded up so "0:00" means the time is really up.
 
+    Parameters
+    ----------
+    seconds : float
+        Time left, in seconds; negative counts as 0.
+
+    Returns
+    -------
+    str
+        ``M:SS``.
+
+    Notes
+    -----
+    Shows :math:`w = \max(0, \lceil s - 10^{-9} \rceil)` as
+    :math:`\lfloor w/60 \rfloor` : :math:`w \bmod 60` (the tiny offset keeps float
+    noise from adding a second).
+
+    Examples
+    --------
     >>> format_clock(90), format_clock(0.2), format_clock(0)
     ('1:30', '0:01', '0:00')
     """
