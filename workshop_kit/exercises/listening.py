@@ -143,7 +143,29 @@ def record_listening_round(
     key: str | None = None,
     source: str = "widget",
 ) -> dict[str, int]:
-    """Store one finished round (session level, no couple); return what was stored."""
+    """Store one finished round (session level, no couple); return what was stored.
+
+    Parameters
+    ----------
+    session : Session
+        The session to write to.
+    listening_round : ListeningRound
+        The round, with at least one turn completed.
+    key : str, optional
+        The entry key (a fresh random one when None; the same key replaces the round).
+    source : str, default "widget"
+        Where it came from.
+
+    Returns
+    -------
+    dict of str to int
+        ``{"turns": n, "round_length": seconds}`` as stored.
+
+    Raises
+    ------
+    InputError
+        No turn was completed yet (nothing is stored).
+    """
     value = listening_round.record()
     if value["turns"] == 0:
         raise InputError(
@@ -154,6 +176,24 @@ def record_listening_round(
 
 
 def listening_totals(session: Session) -> dict[str, int]:
-    """How many listening rounds the room ran, and how many turns in all."""
+    """How many listening rounds the room ran, and how many turns in all.
+
+    Parameters
+    ----------
+    session : Session
+        The session to read.
+
+    Returns
+    -------
+    dict of str to int
+        ``{"rounds": n, "turns": total}``; session-level counts, no couple in them.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1)
+    >>> listening_totals(s)
+    {'rounds': 0, 'turns': 0}
+    """
     found = session.entries(LISTENING_KIND)
     return {"rounds": len(found), "turns": sum(int(e.value.get("turns", 0)) for e in found)}

@@ -20,7 +20,30 @@ from .rituals import room_ritual_counts
 def plans_made(session: Session, k: int | None = None) -> dict[str, int | None]:
     """How many couples made a rituals plan and how many partners a calm-down plan.
 
-    A count under ``k`` is given as None (too few to show).
+    Parameters
+    ----------
+    session : Session
+        The session to read.
+    k : int, optional
+        The threshold; the session's own when None.
+
+    Returns
+    -------
+    dict
+        ``{"rituals_plans": n, "calm_down_plans": n}``; a count under ``k`` is None (too
+        few to show).
+
+    Raises
+    ------
+    InputError
+        ``k`` is not a whole number of at least 1.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1)
+    >>> plans_made(s, k=1)
+    {'rituals_plans': None, 'calm_down_plans': None}
     """
     k = session.k if k is None else k
     counts = pd.DataFrame(
@@ -42,8 +65,26 @@ def published_room_plans(session: Session) -> tuple[pd.DataFrame, dict[str, int 
     :func:`room_ritual_counts` and :func:`plans_made`, released in batches
     (:func:`workshop_kit.disclosure.release_view`): they move only once at least ``k``
     couples or partners made, changed or withdrew a plan since every state shown before,
-    so two successive counts never show which rituals one couple chose. Returns the
-    ritual counts, the plan counts and how many more people the next update needs.
+    so two successive counts never show which rituals one couple chose.
+
+    Parameters
+    ----------
+    session : Session
+        The session to read (its release ledger is updated).
+
+    Returns
+    -------
+    rituals : pandas.DataFrame
+        ``ritual, name, couples`` as last released (empty before the first release).
+    plans : dict
+        As :func:`plans_made`, as last released (values None before the first).
+    waiting : int
+        How many more people must make, change or withdraw a plan before the next update.
+
+    References
+    ----------
+    Hundepool, A. et al. (2012). *Statistical Disclosure Control*. Wiley, ch. 4.6 and 5
+    (disclosure by differencing: why successive counts move in batches of k).
     """
     counts = room_ritual_counts(session)
     made = plans_made(session)
@@ -72,6 +113,18 @@ def summary_section(session: Session) -> dict[str, Any]:
 
     Own rituals are counted under "own", never by their words; no couple code or
     partner appears.
+
+    Parameters
+    ----------
+    session : Session
+        The session to read.
+
+    Returns
+    -------
+    dict
+        ``rituals_chosen`` (list of ``{ritual, name, couples}``), ``rituals_plans``,
+        ``calm_down_plans`` (None under k), ``next_update_after`` and ``listening``
+        (see :func:`workshop_kit.exercises.listening.listening_totals`).
     """
     counts, made, waiting = published_room_plans(session)
     return {
