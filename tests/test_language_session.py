@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workshop_kit.cli import main
+from workshop_kit.content import load_checkin
 from workshop_kit.demo import build_demo
 from workshop_kit.errors import InputError
 from workshop_kit.export.data import data_dictionary, participants_table, sessions_table
@@ -95,3 +96,43 @@ def test_demo_command_takes_a_language(tmp_path, capsys):
 def test_numbers_and_dates_follow_the_language():
     assert number(3.5, "es") == "3,5" and number(3.5, "en") == "3.5"
     assert long_date("2026-11-21", "es") == "21 de noviembre de 2026"
+
+
+def test_a_spanish_paper_checkin_typed_in_scores_the_same(tmp_path):
+    """The same digits typed from a Spanish form and an English one: the same answers."""
+    from workshop_kit.paper import form_fields, form_records
+    from workshop_kit.scoring import subscale_scores
+
+    en, es = load_checkin(), load_checkin(language="es")
+    fields_en, fields_es = form_fields(en), form_fields(es)
+    assert [(f.number, f.kind, f.instrument, f.key, f.lo, f.hi) for f in fields_en] == [
+        (f.number, f.kind, f.instrument, f.key, f.lo, f.hi) for f in fields_es
+    ]
+    assert fields_es[0].text != fields_en[0].text  # the words differ, the numbers do not
+    typed = ("524315324153241" * 4)[: len(fields_en) - 3] + "4yn"
+    with Session.create(tmp_path / "p.sqlite", "T", couples=1, seed=2) as session:
+        code = session.couple_codes()[0]
+        for partner, fields in (("A", fields_en), ("B", fields_es)):
+            values = [f.check(ch) for f, ch in zip(fields, typed, strict=True)]
+            answers, entries = form_records(fields, values, code, partner, "before")
+            session.record_answers(answers, source="paper")
+            session.put_entries(entries, source="paper")
+        scores = subscale_scores(session.answers(), session.content.instrument("checkin"))
+        table = scores.pivot_table(index="subscale", columns="partner", values="score")
+        assert len(table) == 13 and (table["A"] == table["B"]).all()
+        assert session.flag(code, "A", "consent") is session.flag(code, "B", "consent") is True
+
+
+def test_the_spanish_paper_form_is_in_spanish(tmp_path):
+    from pypdf import PdfReader
+
+    from workshop_kit.export.forms import write_forms
+
+    path = tmp_path / "forms.pdf"
+    write_forms(path, language="es")
+    first = " ".join(" ".join(PdfReader(path).pages[0].extract_text().split()).split())
+    assert "Chequeo de la relación: al empezar" in first
+    assert "Código de pareja" in first and "Persona (marca una)" in first
+    assert "Hacemos tiempo para estar juntos" in first
+    assert "Connection check-in" not in first and "Couple code" not in first
+    assert main(["forms", "--out", str(tmp_path / "x.pdf"), "--language", "xx"]) == 2

@@ -26,6 +26,7 @@ METHODS = [
     ("workshop_kit/widgets/checkin.py", "python"),
     ("workshop_kit/widgets/common.py", "python"),
     ("workshop_kit/widgets/secret_gate.py", "python"),
+    ("workshop_kit/export/forms.py", "python"),
     ("workshop_kit/phones/templates/**.html", "jinja2"),
 ]
 

@@ -21,17 +21,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--store", type=Path, help="a session file: print one set per couple")
     p.add_argument("--paper", choices=["A4", "Letter"], default="A4", help="paper size")
     p.add_argument("--large-print", action="store_true", help="larger type and boxes")
+    p.add_argument(
+        "--language",
+        help="the check-in's language (en, es); default: English for blank forms, each "
+        "partner's own language with --store",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..export.forms import write_forms
+    from ..i18n import check_language
     from ..session import Session
 
+    if args.language is not None:
+        check_language(args.language)
     if args.store is None:
-        pages = write_forms(args.out, paper=args.paper, large_print=args.large_print)
+        pages = write_forms(
+            args.out, paper=args.paper, large_print=args.large_print, language=args.language
+        )
     else:
         with Session.open(args.store) as session:
-            pages = write_forms(args.out, session, args.paper, args.large_print)
+            pages = write_forms(args.out, session, args.paper, args.large_print, args.language)
     print(f"Wrote {pages} pages of forms to {args.out}")
     return 0

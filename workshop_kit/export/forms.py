@@ -22,6 +22,7 @@ from ..charts.ios import ios_scale
 from ..charts.style import GREY, INK, LIGHT_GREY, PAPER_SIZES, chart_style, paper_size
 from ..content import CheckinContent, load_checkin
 from ..errors import InputError
+from ..i18n import N_, gettext_for
 from ..paper import form_fields, form_legend
 from ..session import PARTNERS, PHASES, Session
 from .private_files import private_file
@@ -29,7 +30,7 @@ from .private_files import private_file
 MARGIN = 0.6
 CODE_BOXES = 6
 PDF_METADATA = {"Creator": "Couples Workshop Kit", "CreationDate": None, "ModDate": None}
-PHASE_TITLES = {"before": "at the start", "after": "at the end"}
+PHASE_TITLES = {"before": N_("at the start"), "after": N_("at the end")}
 
 
 @dataclass
@@ -67,6 +68,11 @@ class Pager:
     header: tuple[str, str, str | None, str | None]  # title, subtitle, couple code, partner
     pages: list[Figure] = field(default_factory=list)
     y: float = 0.0
+    language: str = "en"  # the words of the header and the page numbers
+
+    @property
+    def _(self):
+        return gettext_for(self.language)
 
     @property
     def fig(self) -> Figure:
@@ -157,7 +163,9 @@ class Pager:
         title_width = len(title) * look.title / 72 * 0.62
         if MARGIN + title_width > x0 - 1.4:  # large print: the boxes go under the title
             y_code = top - look.title / 72 * 1.45 - look.small / 72 * 1.6 - size
-        self.text(x0 - 0.08, y_code + size / 2, "Couple code", look.small, ha="right", va="center")
+        self.text(
+            x0 - 0.08, y_code + size / 2, self._("Couple code"), look.small, ha="right", va="center"
+        )
         letters = list(code or "")
         for i in range(CODE_BOXES):
             self.box(
@@ -167,7 +175,7 @@ class Pager:
         self.text(
             x0 - 0.08,
             y_partner + size / 2,
-            "Partner (tick one)",
+            self._("Partner (tick one)"),
             look.small,
             ha="right",
             va="center",
@@ -197,26 +205,35 @@ def checkin_pages(
     couple_code: str | None = None,
     partner: str | None = None,
 ) -> list[Figure]:
-    """The check-in of one phase: every shown item, the circles and the yes/no questions."""
+    """The check-in of one phase: every shown item, the circles and the yes/no questions.
+
+    The form's words are in ``content.language`` (the content's words and the catalogue's);
+    its answer numbers are the same in every language (:func:`workshop_kit.paper.form_fields`),
+    so a form typed in is stored and scored the same whatever its language. The note for
+    the facilitator at the foot stays English.
+    """
     if phase not in PHASES:
         raise InputError(f"phase must be one of {list(PHASES)}; not {phase!r}")
     look = Look.of(large_print)
+    language = content.language
+    _ = gettext_for(language)
     pager = Pager(
         paper,
         look,
         (
-            f"Connection check-in: {PHASE_TITLES[phase]}",
-            f"Check-in {phase} · one form per person",
+            _("Connection check-in: %(when)s") % {"when": _(PHASE_TITLES[phase])},
+            _("One form per person"),
             couple_code,
             partner,
         ),
+        language=language,
     )
     fields = form_fields(content)
     pager.new_page()
     checkin = content.instrument("checkin")
     pager.paragraph(checkin.intro)
     pager.paragraph(
-        "Circle one number for each sentence. Leave a line empty to skip it.",
+        _("Circle one number for each sentence. Leave a line empty to skip it."),
         size=look.small,
         color=GREY,
     )
@@ -304,7 +321,8 @@ def _picture(pager: Pager, inst, number: int) -> None:
     pager.y -= 0.1
     pager.text(MARGIN, pager.y, f"{number}.", look.body, va="top", fontweight="bold")
     pager.paragraph(
-        f"{inst.name}. {inst.intro} Circle the number under your pair.", indent=look.indent
+        f"{inst.name}. {inst.intro} " + pager._("Circle the number under your pair."),
+        indent=look.indent,
     )
     fig = pager.fig
     w, h = fig.get_size_inches()
@@ -326,7 +344,7 @@ def _yes_no(pager: Pager, number: int, question: str, help_text: str) -> None:
         pager.paragraph(
             help_text, size=look.small, indent=look.indent, color=GREY, width=width + look.indent
         )
-    for i, word in enumerate(("Yes", "No")):
+    for i, word in enumerate((pager._("Yes"), pager._("No"))):
         x = x_boxes + i * look.box * 2.9
         pager.box(x, top - look.box, look.box, look.box)
         pager.text(x + look.box * 1.2, top - look.box / 2, word, look.body, va="center")
@@ -461,7 +479,8 @@ def _footers(pager: Pager, note: str) -> None:
         fig.text(
             pager.paper[0] - MARGIN,
             MARGIN * 0.55 - 0.02,
-            f"{pager.header[0]} · page {i} of {len(pager.pages)}",
+            pager._("%(title)s · page %(n)s of %(total)s")
+            % {"title": pager.header[0], "n": i, "total": len(pager.pages)},
             fontsize=pager.look.small * 0.85,
             color=GREY,
             ha="right",
@@ -472,11 +491,22 @@ def _footers(pager: Pager, note: str) -> None:
 
 # -- the document ---------------------------------------------------------------------
 def form_pages(
-    session: Session | None = None, paper: str = "A4", large_print: bool = False
+    session: Session | None = None,
+    paper: str = "A4",
+    large_print: bool = False,
+    language: str | None = None,
 ) -> Iterator[Figure]:
-    """Every page of the forms: blank ones, or one set per couple code and partner."""
+    """Every page of the forms: blank ones, or one set per couple code and partner.
+
+    The check-in is in ``language`` (blank forms: English by default); a session's forms
+    are each in the language its partner chose (the room's when they chose none), unless
+    ``language`` is given.
+    """
     size = paper_size(paper)
-    content = session.content if session is not None else load_checkin()
+    if session is not None:
+        content = session.content_in(language or session.language)
+    else:
+        content = load_checkin(language=language or "en")
     people = [(None, None)]
     if session is not None:
         codes = session.couple_codes()
@@ -485,14 +515,21 @@ def form_pages(
         people = [(code, partner) for code in codes for partner in PARTNERS]
     for code, partner in people:
         who = {"couple_code": code, "partner": partner}
+        own = content
+        if session is not None and language is None:
+            own = session.content_in(session.partner_language(code, partner))
         for phase in PHASES:
-            yield from checkin_pages(content, phase, size, large_print, **who)
+            yield from checkin_pages(own, phase, size, large_print, **who)
         yield from values_pages(size, large_print, **who)
         yield from words_pages(size, large_print, **who)
 
 
 def write_forms(
-    path: Path | str, session: Session | None = None, paper: str = "A4", large_print: bool = False
+    path: Path | str,
+    session: Session | None = None,
+    paper: str = "A4",
+    large_print: bool = False,
+    language: str | None = None,
 ) -> int:
     """Write the forms as one PDF (fonts embedded); return the number of pages."""
     path = Path(path)
@@ -506,7 +543,7 @@ def write_forms(
         chart_style("print"),
         PdfPages(tmp, metadata=PDF_METADATA) as pdf,
     ):
-        for fig in form_pages(session, paper, large_print):
+        for fig in form_pages(session, paper, large_print, language):
             pdf.savefig(fig)
             count += 1
     return count
