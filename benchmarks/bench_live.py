@@ -73,9 +73,9 @@ def _bare_redraw(received, means, names: dict[str, str]) -> bytes:
 
 def _old_path(session) -> bytes:
     """What a refresh did before: every result computed, a new figure built and saved."""
+    from workshop_kit.charts.live import dashboard_figure
     from workshop_kit.results import checkin_results, checkins_received, room_theme_means
     from workshop_kit.widgets.dashboard import theme_names
-    from workshop_kit.widgets.live_chart import dashboard_figure
 
     means = room_theme_means(checkin_results(session), session.k)
     fig = dashboard_figure(checkins_received(session), means, theme_names(session), session.k)

@@ -232,7 +232,7 @@ def test_a_drawing_that_failed_is_done_again_at_the_next_poll(demo_session, monk
         raise OSError("disk hiccup")
 
     monkeypatch.setattr(
-        "workshop_kit.widgets.live_chart.update_room_theme_bars", fails_after_moving_some_bars
+        "workshop_kit.charts.live.update_room_theme_bars", fails_after_moving_some_bars
     )
     with pytest.raises(OSError):
         board.refresh()

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from workshop_kit import scoring, tally
+from workshop_kit.charts.live import LiveRoomChart, dashboard_figure, png_bytes
 from workshop_kit.content import Instrument
 from workshop_kit.results import (
     checkin_results,
@@ -22,7 +23,6 @@ from workshop_kit.results import (
     session_theme_means,
 )
 from workshop_kit.widgets.dashboard import RoomDashboard, theme_names
-from workshop_kit.widgets.live_chart import LiveRoomChart, dashboard_figure, png_bytes
 
 KEYS = scoring.KEYS
 

@@ -22,6 +22,7 @@ from datetime import datetime
 import ipywidgets as w
 from matplotlib.figure import Figure
 
+from ..charts.live import LiveRoomChart, dashboard_figure
 from ..disclosure import load_ledger, save_ledger
 from ..live import LiveRoom, release_theme_means
 from ..published import CHECKIN_LEDGER
@@ -29,7 +30,6 @@ from ..results import checkins_received, follow_up_list
 from ..scoring import subscale_scores
 from ..session import Session
 from . import common
-from .live_chart import LiveRoomChart, dashboard_figure
 
 log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
