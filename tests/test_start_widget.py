@@ -101,3 +101,18 @@ def test_the_facilitator_resets_a_forgotten_secret(tmp_path, monkeypatch):
     assert "can choose a new secret now" in widget.secret_message.value
     with Session.open(tmp_path / "s.sqlite") as again:
         assert not again.partner_secret_is_set(code, "B")
+
+
+def test_the_room_language_is_chosen_when_creating(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKSHOP_KIT_SESSIONS", str(tmp_path))
+    monkeypatch.delenv("WORKSHOP_KIT_STORE", raising=False)
+    widget = StartWidget()
+    assert widget.language.value == "en"
+    assert [value for _label, value in widget.language._options_full] == ["en", "es"]
+    widget.title.value = "Taller de primavera"
+    widget.language.value = "es"
+    session = widget.create()
+    assert session.language == "es"
+    assert session.content.instrument("checkin").subscales[0].name == "Tiempo juntos"
+    assert "room language: Español" in widget.message.value
+    session.close()

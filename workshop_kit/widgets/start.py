@@ -68,6 +68,8 @@ class StartWidget:
         )
         self.date = w.DatePicker(value=Date.today())
         self.couples = w.BoundedIntText(value=12, min=1, max=200, layout=w.Layout(width="160px"))
+        # the room's language: room views, and each partner's until they choose theirs
+        self.language = common.language_picker("en")
         self.create_button = common.button("Create session", "primary", width="260px")
         common.on_click(self.create_button, lambda: self.create(), self)
         self.existing = w.Dropdown(options=self._existing(), layout=w.Layout(width="100%"))
@@ -137,6 +139,10 @@ class StartWidget:
                     [common.text("Date"), self.date, common.text("Couples"), self.couples],
                     layout=w.Layout(flex_flow="row wrap", align_items="center"),
                 ),
+                w.HBox(
+                    [common.text("Room language"), self.language],
+                    layout=w.Layout(flex_flow="row wrap", align_items="center"),
+                ),
                 self.create_button,
                 common.text("Or open a session", "wk-question"),
                 self.existing,
@@ -162,7 +168,11 @@ class StartWidget:
             day = self.date.value or Date.today()
             path = locations.session_path(f"{day.isoformat()}-{title}")
             session = Session.create(
-                path, title=title, date=day.isoformat(), couples=int(self.couples.value)
+                path,
+                title=title,
+                date=day.isoformat(),
+                couples=int(self.couples.value),
+                language=self.language.value,
             )
         except WorkshopKitError as exc:
             common.set_text(self.message, str(exc), "wk-error")
@@ -192,7 +202,8 @@ class StartWidget:
         common.set_text(
             self.message,
             f"{verb} “{session.title}” ({session.date}) with "
-            f"{len(session.couple_codes())} couples. Every notebook you open or run from "
+            f"{len(session.couple_codes())} couples; room language: "
+            f"{common.language_name(session.language)}. Every notebook you open or run from "
             "now on uses it. Pages already open keep the session they started with and "
             "will not save into it: run them again (Restart Kernel and Run All Cells, or "
             "reload the page in present mode).",
