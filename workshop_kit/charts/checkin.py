@@ -11,7 +11,10 @@ import math
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
+from ..published import publish_checkin
+from ..session import Session
 from .style import (
     GREY,
     INK,
@@ -20,6 +23,8 @@ from .style import (
     PARTNER_MARKERS,
     PHASE_COLOURS,
     PHASE_MARKERS,
+    PROJECTOR_FIGSIZE,
+    chart_style,
     empty_message,
     footnote,
     get_ax,
@@ -294,3 +299,40 @@ def room_before_after(
     note = room_note(data, k, hidden)
     footnote(ax, note, left=note_left)
     return ax
+
+
+def room_figure(session: Session, measure: str = "checkin") -> Figure:
+    """The room's before/after chart for one measure, projector style, k-suppressed.
+
+    ``measure`` is "checkin" (every theme), "ios" or the id of a summed instrument.
+    """
+    change = publish_checkin(session).change
+    inst = session.content.instrument(measure)
+    if measure == "checkin":
+        names = {s.id: s.name for s in inst.subscales}
+        scale, height = (1, 5), 8.6
+    else:
+        names = {measure: "The room"}  # the title names the measure
+        scale = (inst.min, inst.max) if inst.kind == "picture" else (inst.total_min, inst.total_max)
+        height = 4.8
+    with chart_style("projector"):
+        fig = Figure(figsize=(PROJECTOR_FIGSIZE[0], height), layout="none")
+        # fixed margins: room for the theme names on the left and the change on the right
+        left = 0.38 if measure == "checkin" else 0.22
+        fig.subplots_adjust(left=left, right=0.83, top=1 - 1.6 / height, bottom=1.55 / height)
+        ax = fig.add_subplot()
+        mine = change[change["measure"] == measure] if not change.empty else change
+        if mine.empty:
+            empty_message(ax, "No one has answered both before and after yet.")
+        else:
+            room_before_after(
+                mine,
+                names,
+                session.k,
+                ax=ax,
+                scale=scale,
+                title="The room, before and after"
+                if measure == "checkin"
+                else f"{inst.name}, before and after",
+            )
+    return fig

@@ -9,13 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import ipywidgets as w
-from matplotlib.figure import Figure
 
-from ..charts.checkin import room_before_after
-from ..charts.style import PROJECTOR_FIGSIZE, chart_style, drawing
+from ..charts.checkin import room_figure  # noqa: F401  (drawn in charts/; 50_results imports it here)
+from ..charts.style import drawing
 from ..errors import WorkshopKitError
 from ..export.folders import claim_exports_folder, session_exports_folder
-from ..published import publish_checkin
 from ..session import Session
 from . import common
 
@@ -25,45 +23,6 @@ def exports_dir() -> Path:
     from ..locations import exports_dir as _exports_dir
 
     return _exports_dir()
-
-
-def room_figure(session: Session, measure: str = "checkin") -> Figure:
-    """The room's before/after chart for one measure, projector style, k-suppressed.
-
-    ``measure`` is "checkin" (every theme), "ios" or the id of a summed instrument.
-    """
-    from ..charts.style import empty_message
-
-    change = publish_checkin(session).change
-    inst = session.content.instrument(measure)
-    if measure == "checkin":
-        names = {s.id: s.name for s in inst.subscales}
-        scale, height = (1, 5), 8.6
-    else:
-        names = {measure: "The room"}  # the title names the measure
-        scale = (inst.min, inst.max) if inst.kind == "picture" else (inst.total_min, inst.total_max)
-        height = 4.8
-    with chart_style("projector"):
-        fig = Figure(figsize=(PROJECTOR_FIGSIZE[0], height), layout="none")
-        # fixed margins: room for the theme names on the left and the change on the right
-        left = 0.38 if measure == "checkin" else 0.22
-        fig.subplots_adjust(left=left, right=0.83, top=1 - 1.6 / height, bottom=1.55 / height)
-        ax = fig.add_subplot()
-        mine = change[change["measure"] == measure] if not change.empty else change
-        if mine.empty:
-            empty_message(ax, "No one has answered both before and after yet.")
-        else:
-            room_before_after(
-                mine,
-                names,
-                session.k,
-                ax=ax,
-                scale=scale,
-                title="The room, before and after"
-                if measure == "checkin"
-                else f"{inst.name}, before and after",
-            )
-    return fig
 
 
 class CoupleChartsWidget:
