@@ -214,7 +214,7 @@ def test_cronbach_alpha_matches_the_hand_worked_example():
     assert scoring.cronbach_alpha(table) == pytest.approx(1.5 * (1 - 6.3 / 17.3))
 
 
-def test_couple_scores_hide_individual_scores_without_both_consents():
+def test_couple_scores_hide_every_partner_figure_without_both_consents():
     scores = pd.DataFrame(
         {
             "couple_code": "C1",
@@ -228,7 +228,10 @@ def test_couple_scores_hide_individual_scores_without_both_consents():
     assert both.loc["after", "partner_a"] == 4.0 and both.loc["after", "partner_b"] == 5.0
     one = couple_scores(scores, "C1", True, False).set_index("phase")
     assert one["partner_a"].isna().all() and one["partner_b"].isna().all()
-    assert one.loc["after", "couple_mean"] == 4.5
+    # consent covers every figure derived from a partner: without both, no couple mean
+    # either (2 x mean - own answer would give the other partner's score back)
+    assert one["couple_mean"].isna().all()
+    assert both.loc["after", "couple_mean"] == 4.5
 
 
 def test_sample_reliability_warns_for_small_groups(demo_session):
