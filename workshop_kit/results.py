@@ -246,11 +246,7 @@ def room_change(results: CheckinResults, k: int) -> pd.DataFrame:
 
 def checkins_received(session: Session) -> pd.DataFrame:
     """How many participants have given at least one answer, per phase."""
-    rows = session.store.conn.execute(
-        "SELECT phase, COUNT(DISTINCT couple_code || partner) FROM answers"
-        " WHERE value IS NOT NULL GROUP BY phase"
-    ).fetchall()
-    found = dict(rows)
+    found = session.participants_per_phase()
     participants = 2 * len(session.couple_codes())
     return pd.DataFrame(
         [(phase, int(found.get(phase, 0)), participants) for phase in ("before", "after")],

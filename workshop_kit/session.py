@@ -730,6 +730,31 @@ class Session:
             )
         }
 
+    def participants_per_phase(self) -> dict[str, int]:
+        """How many participants gave at least one (not skipped) answer, per phase.
+
+        Returns
+        -------
+        dict of str to int
+            ``phase -> number of distinct (couple, partner)``; a phase nobody answered
+            is absent.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1)
+        >>> code = s.couple_codes()[0]
+        >>> s.record_answer(code, "A", "before", "checkin", "qt1", 4)
+        >>> s.record_answer(code, "B", "before", "checkin", "qt1", None)
+        >>> s.participants_per_phase()
+        {'before': 1}
+        """
+        rows = self.store.conn.execute(
+            "SELECT phase, COUNT(DISTINCT couple_code || partner) FROM answers"
+            " WHERE value IS NOT NULL GROUP BY phase"
+        ).fetchall()
+        return {phase: int(n) for phase, n in rows}
+
     # -- imports held (see importers/) ---------------------------------------------
     def import_counts(self) -> tuple[int, int, pd.DataFrame]:
         """What was imported so far: files, rows, and people per check-in.
