@@ -49,3 +49,23 @@ def test_contracts_cover_every_top_level_module():
     modules = {p.stem for p in package.glob("*.py") if p.stem != "__init__"}
     modules |= {p.parent.name for p in package.glob("*/__init__.py")}
     assert modules - placed == set(), f"modules in no layer: {sorted(modules - placed)}"
+
+
+def test_no_sql_outside_the_store_layer():
+    """import-linter sees imports only: a module could still reach ``session.store.conn``.
+
+    Every query lives in ``store.py`` or ``session.py`` (Session methods such as
+    ``version()``, ``participants_answered()``; ``store.probe(path)`` for files).
+    """
+    import re
+
+    package = ROOT / "workshop_kit"
+    pattern = re.compile(r"\.conn\b|raw_connection|\.locked\(\)|\.execute(many)?\(")
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name not in ("store.py", "session.py") or path.parent != package
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert found == []
