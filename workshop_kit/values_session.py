@@ -43,6 +43,39 @@ def read_sort(session: Session, couple_code: str, partner: str, deck: Deck | Non
 
     Cards no longer in the deck are left out, and so is any ranked card that is no
     longer in the very-important pile.
+
+    Parameters
+    ----------
+    session : Session
+        The session.
+    couple_code : str
+        The couple.
+    partner : str
+        ``"A"`` or ``"B"``.
+    deck : Deck, optional
+        The values deck; the kit's own (:func:`~workshop_kit.values.load_deck`) when None.
+
+    Returns
+    -------
+    Sort
+        The latest pile per card and the top 5 (best first).
+
+    Raises
+    ------
+    InputError
+        Unknown couple code or partner.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> s = Session.create(pathlib.Path(tempfile.mkdtemp()) / "s.sqlite", "T", couples=1)
+    >>> code = s.couple_codes()[0]
+    >>> read_sort(s, code, "A").is_empty
+    True
+    >>> _ = place_card(s, code, "A", "trust", "very")
+    >>> _ = set_top5(s, code, "A", ["trust"])
+    >>> read_sort(s, code, "A").top5
+    ('trust',)
     """
     deck = deck or load_deck()
     code, partner = session.check_participant(couple_code, partner)
@@ -59,7 +92,20 @@ def read_sort(session: Session, couple_code: str, partner: str, deck: Deck | Non
 
 
 def read_all_sorts(session: Session, deck: Deck | None = None) -> dict[tuple[str, str], Sort]:
-    """Every participant who sorted at least one card: ``(couple_code, partner) -> Sort``."""
+    """Every participant who sorted at least one card: ``(couple_code, partner) -> Sort``.
+
+    Parameters
+    ----------
+    session : Session
+        The session.
+    deck : Deck, optional
+        The values deck; the kit's own when None.
+
+    Returns
+    -------
+    dict
+        ``(couple_code, partner) -> Sort``, in the session's couple order, then partner.
+    """
     deck = deck or load_deck()
     people = {(e.couple_code, e.partner) for e in session.entries(PILE_KIND)}
     order = {code: i for i, code in enumerate(session.couple_codes())}
@@ -82,7 +128,34 @@ def place_card(
 ) -> Sort:
     """Put one card in a pile (``None`` = back to the unsorted cards), saved at once.
 
-    Returns the partner's sort after the move.
+    A card leaving the very-important pile leaves the top 5 too (in the same write).
+
+    Parameters
+    ----------
+    session : Session
+        The session.
+    couple_code : str
+        The couple.
+    partner : str
+        ``"A"`` or ``"B"``.
+    deck : Deck, optional
+        The values deck; the kit's own (:func:`~workshop_kit.values.load_deck`) when None.
+    value_id : str
+        The card's id.
+    pile : str or None
+        One of :data:`~workshop_kit.values.PILES`, or None.
+    source : str, default "widget"
+        Where the move came from.
+
+    Returns
+    -------
+    Sort
+        The partner's sort after the move.
+
+    Raises
+    ------
+    InputError
+        An unknown pile, card, couple code or partner; nothing is saved.
     """
     deck = deck or load_deck()
     if pile is not None and pile not in PILES:
@@ -107,7 +180,33 @@ def set_top5(
     deck: Deck | None = None,
     source: str = "widget",
 ) -> Sort:
-    """Save the partner's ranked top 5 (best first); checked against their piles first."""
+    """Save the partner's ranked top 5 (best first); checked against their piles first.
+
+    Parameters
+    ----------
+    session : Session
+        The session.
+    couple_code : str
+        The couple.
+    partner : str
+        ``"A"`` or ``"B"``.
+    deck : Deck, optional
+        The values deck; the kit's own (:func:`~workshop_kit.values.load_deck`) when None.
+    ranking : iterable of str
+        Up to five card ids from their very-important pile, best first.
+    source : str, default "widget"
+        Where it came from.
+
+    Returns
+    -------
+    Sort
+        The partner's sort with the new top 5.
+
+    Raises
+    ------
+    InputError
+        See :func:`~workshop_kit.values.make_sort`; nothing is saved.
+    """
     deck = deck or load_deck()
     code, partner = session.check_participant(couple_code, partner)
     current = read_sort(session, code, partner, deck)
@@ -125,7 +224,28 @@ def save_sort(
     source: str = "paper",
 ) -> None:
     """Replace the partner's whole sort in one transaction (cards not in ``sort`` are
-    withdrawn). Used for paper entry and imports."""
+    withdrawn). Used for paper entry and imports.
+
+    Parameters
+    ----------
+    session : Session
+        The session.
+    couple_code : str
+        The couple.
+    partner : str
+        ``"A"`` or ``"B"``.
+    deck : Deck, optional
+        The values deck; the kit's own (:func:`~workshop_kit.values.load_deck`) when None.
+    sort : Sort
+        The whole sort; checked again against ``deck``.
+    source : str, default "paper"
+        Where it came from (``paper``, ``import``, ``demo``).
+
+    Raises
+    ------
+    InputError
+        The sort does not fit the deck, or the participant is unknown; nothing is saved.
+    """
     deck = deck or load_deck()
     sort = make_sort(deck, sort.piles, sort.top5)
     code, partner = session.check_participant(couple_code, partner)
@@ -159,7 +279,23 @@ def save_paper_sort(
 def couple_comparison(
     session: Session, couple_code: str, deck: Deck | None = None
 ) -> CoupleComparison:
-    """Compare the two partners' stored sorts (for the couple's eyes only)."""
+    """Compare the two partners' stored sorts (for the couple's eyes only).
+
+    Parameters
+    ----------
+    session : Session
+        The session.
+    couple_code : str
+        The couple.
+    deck : Deck, optional
+        The values deck; the kit's own when None.
+
+    Returns
+    -------
+    CoupleComparison
+        See :func:`~workshop_kit.values.compare_sorts` (its Notes give the agreement
+        share).
+    """
     deck = deck or load_deck()
     code, _ = session.check_participant(couple_code, "A")
     a, b = (read_sort(session, code, p, deck) for p in PARTNERS)
@@ -167,7 +303,22 @@ def couple_comparison(
 
 
 def room_values(session: Session, deck: Deck | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The room's points tally and pile counts, k-folded with the session's ``k``."""
+    """The room's points tally and pile counts, k-folded with the session's ``k``.
+
+    Parameters
+    ----------
+    session : Session
+        The session.
+    deck : Deck, optional
+        The values deck; the kit's own when None.
+
+    Returns
+    -------
+    points : pandas.DataFrame
+        :func:`~workshop_kit.values.room_points` over everyone's sorts.
+    piles : pandas.DataFrame
+        :func:`~workshop_kit.values.room_piles` over everyone's sorts.
+    """
     deck = deck or load_deck()
     sorts = read_all_sorts(session, deck)
     return room_points(sorts, deck, session.k), room_piles(sorts, deck, session.k)
