@@ -135,4 +135,6 @@ def test_the_spanish_paper_form_is_in_spanish(tmp_path):
     assert "Código de pareja" in first and "Persona (marca una)" in first
     assert "Hacemos tiempo para estar juntos" in first
     assert "Connection check-in" not in first and "Couple code" not in first
+    last = " ".join(PdfReader(path).pages[-1].extract_text().split())
+    assert "Palabras de aprecio" in last and "¿qué aprecias de tu pareja?" in last
     assert main(["forms", "--out", str(tmp_path / "x.pdf"), "--language", "xx"]) == 2

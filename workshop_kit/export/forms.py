@@ -439,17 +439,25 @@ def words_pages(
     large_print: bool = False,
     couple_code: str | None = None,
     partner: str | None = None,
+    language: str = "en",
 ) -> list[Figure]:
-    """The appreciation words: the question and lines for one to three words."""
+    """The appreciation words: the question and lines for one to three words (in
+    ``language``)."""
     from ..appreciation import load_appreciation
 
-    rules = load_appreciation().words
+    rules = load_appreciation(language=language).words
     look = Look.of(large_print)
-    pager = Pager(paper, look, ("Appreciation words", "One sheet per person", couple_code, partner))
+    _ = gettext_for(language)
+    pager = Pager(
+        paper,
+        look,
+        (_("Appreciation words"), _("One form per person"), couple_code, partner),
+        language=language,
+    )
     pager.new_page()
     pager.paragraph(rules.question)
     pager.paragraph(
-        "Only single words are shown to the room, and only words that several people gave.",
+        _("Only single words are shown to the room, and only words that several people gave."),
         size=look.small,
         color=GREY,
     )
@@ -521,7 +529,7 @@ def form_pages(
         for phase in PHASES:
             yield from checkin_pages(own, phase, size, large_print, **who)
         yield from values_pages(size, large_print, **who)
-        yield from words_pages(size, large_print, **who)
+        yield from words_pages(size, large_print, **who, language=own.language)
 
 
 def write_forms(
