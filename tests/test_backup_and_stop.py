@@ -121,6 +121,9 @@ def test_backup_of_a_missing_or_foreign_file_is_refused(tmp_path):
         Session.create(tmp_path / "s.sqlite", "T").close()
         backup(tmp_path / "s.sqlite", tmp_path / "no" / "copy.sqlite")
     assert not (tmp_path / "copy.sqlite").exists()
+    with pytest.raises(StoreError, match="that folder does not exist"):
+        backup(tmp_path / "s.sqlite", f"{tmp_path / 'later'}/")
+    assert not (tmp_path / "later").exists()
 
 
 # -- a checkpoint on every kind of stop --------------------------------------------------

@@ -713,7 +713,9 @@ def backup(source: Path | str, dest: Path | str) -> Path:
         The session file.
     dest : Path or str
         The copy to write (must not exist), or an existing folder: the copy is then
-        ``<folder>/<session file stem>-backup-<UTC time>.sqlite``.
+        ``<folder>/<session file stem>-backup-<UTC time>.sqlite``. A name ending in a
+        path separator always means a folder (refused when it does not exist, rather
+        than written as a file of that name).
 
     Returns
     -------
@@ -726,7 +728,13 @@ def backup(source: Path | str, dest: Path | str) -> Path:
         The source is not a session store, the copy exists already, or writing failed
         (nothing is left at ``dest`` then).
     """
+    meant_folder = str(dest).endswith(("/", os.sep))
     source, dest = Path(source), Path(dest)
+    if meant_folder and not dest.is_dir():
+        raise StoreError(
+            f"cannot write the copy into {str(dest)!r}: that folder does not exist; "
+            "create it first or choose another place"
+        )
     if dest.is_dir():
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         dest = dest / f"{source.stem}-backup-{stamp}.sqlite"
