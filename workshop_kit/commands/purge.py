@@ -15,7 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Delete a session: its store file (with its -wal and -shm files) and the exports "
             "folders saved from that file (exports/<session file name>/, checked by the "
             "owner file inside). Purging a backup copy leaves the live session's exports. "
-            "Refuses while the session is open in a notebook or the present server, unless "
+            "Refuses while the session is open in a notebook, the present server or the phone "
+            "page, unless "
             "--force is given. Asks for y/N first unless --yes is given; with no answer "
             "nothing is deleted. Files exported with --out to another folder must be deleted "
             "by hand."
@@ -38,11 +39,11 @@ def run(args: argparse.Namespace) -> int:
     plan = purge_plan(args.store)
     if plan.open_elsewhere and not args.force:
         print(
-            f"The session {plan.store} is open right now (a notebook's kernel or the present "
-            "server is using it), so nothing was deleted: answers saved there afterwards "
-            "would be lost without a word. Shut down the notebooks' kernels or stop "
-            "`make workshop` / `make present`, then purge again. To delete it anyway, add "
-            "--force.",
+            f"The session {plan.store} is open right now (a notebook's kernel, the present "
+            "server or the phone page is using it), so nothing was deleted: answers saved "
+            "there afterwards would be lost without a word. Shut down the notebooks' kernels "
+            "or stop `make workshop` / `make present` / `workshop-kit phones` (Ctrl+C), then "
+            "purge again. To delete it anyway, add --force.",
             file=sys.stderr,
         )
         return 2
