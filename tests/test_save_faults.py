@@ -265,3 +265,17 @@ def test_the_guard_waits_briefly_for_a_busy_file(session):
     common.guarded(save, View())()
     assert seen == [1500]
     assert session.store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
+
+
+def test_an_unexpected_error_is_told_in_the_views_language():
+    class View:
+        message = w.HTML("")
+        language = "es"
+
+    def save():
+        raise KeyError("x")
+
+    common.guarded(save, View)()
+    spanish = common.plain_words(KeyError("x"), "es")
+    assert not spanish.startswith("Something went wrong")  # the catalogue has Spanish words
+    assert spanish.split(" (")[0] in View.message.value

@@ -211,7 +211,9 @@ def report(owner: Any, where: str, exc: BaseException) -> None:
     )
     target = getattr(owner, where, None)
     if isinstance(target, w.HTML):
-        set_text(target, plain_words(exc), "wk-error")
+        language = getattr(owner, "language", "en")  # the view's language, when it has one
+        words = plain_words(exc, language if isinstance(language, str) else "en")
+        set_text(target, words, "wk-error")
 
 
 def guarded(handler: Callable[..., Any], owner: Any, where: str = "message") -> Callable:
