@@ -318,7 +318,8 @@ def reliability_row(rel, subscale: str, room_r: float, n_r: int, room_sd: float,
     else:
         source = (
             f"Cronbach's alpha of this session's complete 'before' answers "
-            f"({n_r} people; used from {MIN_N_RELIABILITY} people, between 0 and 1)"
+            f"({n_r} people; used only with at least {MIN_N_RELIABILITY} people and a value "
+            "between 0 and 1)"
         )
     if rel is not None and rel.sd is not None:
         source += f"; SD {rel.sd:g} published: {rel.sd_source}"
