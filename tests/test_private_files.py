@@ -79,3 +79,19 @@ def test_a_failed_write_leaves_nothing(tmp_path):
         tmp.write_text("half")
         raise RuntimeError("disk full")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_where_the_folder_should_be_is_refused_in_plain_words(tmp_path, capsys):
+    from workshop_kit.cli import main
+    from workshop_kit.errors import InputError
+
+    (tmp_path / "afile").write_text("x")
+    for where in (tmp_path / "afile", tmp_path / "afile" / "sub"):
+        with pytest.raises(InputError, match="is a file; choose a folder"):
+            private_folder(where, own=False)
+    assert (tmp_path / "afile").read_text() == "x"
+    main(["demo", "--couples", "3", "--store", str(tmp_path / "s.sqlite")])
+    out = str(tmp_path / "afile")
+    assert main(["export", str(tmp_path / "s.sqlite"), "--out", out]) == 2  # packs
+    assert "is a file; choose a folder" in capsys.readouterr().err
+    assert not list(tmp_path.glob(".*"))  # no half-written file beside it

@@ -17,6 +17,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..errors import InputError
+
 FILE_MODE = stat.S_IRUSR | stat.S_IWUSR  # 0600
 FOLDER_MODE = stat.S_IRWXU  # 0700
 
@@ -38,6 +40,11 @@ def private_folder(path: Path | str, own: bool = True) -> Path:
     -------
     Path
         ``path``.
+
+    Raises
+    ------
+    InputError
+        ``path`` or a folder above it is a file, or the folder cannot be made.
     """
     path = Path(path)
     created = []
@@ -45,7 +52,16 @@ def private_folder(path: Path | str, own: bool = True) -> Path:
     while not probe.exists() and probe != probe.parent:
         created.append(probe)
         probe = probe.parent
-    path.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(
+            f"cannot write into {str(path)!r}: it, or a folder above it, is a file; choose a folder"
+        ) from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot make the folder {str(path)!r} ({exc.strerror or exc}); choose another place"
+        ) from None
     for folder in created if not own else {*created, path}:
         with contextlib.suppress(PermissionError):
             os.chmod(folder, FOLDER_MODE)
