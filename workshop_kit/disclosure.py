@@ -44,6 +44,7 @@ Office for National Statistics (2006). *Guidance for the release of tabular data
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -54,7 +55,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, StoreReadOnly
 
 #: A person's contribution to one figure: who (a stable id) -> what they gave. Two
 #: states of a figure differ in a person when the person is in one only, or gave
@@ -494,6 +495,36 @@ def solvable(states: Sequence[Mapping[str, str]]) -> bool:
 LEDGER_META_PREFIX = "released:"
 
 
+@contextlib.contextmanager
+def publishing(store):
+    """Hold the session file's write lock from reading release ledgers to saving them.
+
+    Two processes (the dashboard's kernel and the results page's, or ``summary``) each
+    read a ledger, decide what may be shown and write it back. Without one lock across
+    the three steps, one could decide against an out-of-date ledger and the last write
+    erase the other's record, so two published states could differ by fewer than k
+    people. This holds SQLite's write lock (``BEGIN IMMEDIATE``) across all three, for
+    every connection to the file, in any process or thread.
+
+    Parameters
+    ----------
+    store : workshop_kit.store.Store
+        The session's store.
+
+    Raises
+    ------
+    workshop_kit.errors.StoreError
+        The file is busy longer than the wait allows, full, gone or read-only; nothing
+        was published or recorded.
+    """
+    with contextlib.ExitStack() as stack:
+        # nothing can be recorded in a read-only copy: reading what was already released
+        # still works, and save_ledger refuses anything newly released
+        with contextlib.suppress(StoreReadOnly):
+            stack.enter_context(store.transaction())
+        yield
+
+
 def load_ledger(store, view: str, k: int) -> ReleaseLedger:
     """The release ledger of one view kept in a session's store (``meta`` table)."""
     return ReleaseLedger.from_json(store.meta().get(LEDGER_META_PREFIX + view), k)
@@ -741,9 +772,10 @@ def release_view(
     nothing), so when the states differ by ``k`` people, every figure's difference is a
     sum over at least ``k`` people.
     """
-    ledger = load_ledger(store, view, k)
-    released = ledger.offer(view, contributions, figures)
-    save_ledger(store, view, ledger)
+    with publishing(store):
+        ledger = load_ledger(store, view, k)
+        released = ledger.offer(view, contributions, figures)
+        save_ledger(store, view, ledger)
     return released.figures, released.waiting_for
 
 

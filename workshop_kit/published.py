@@ -94,6 +94,13 @@ def publish_checkin(session: Session, results: CheckinResults | None = None) -> 
     """
     results = results if results is not None else checkin_results(session)
     k = tally.check_k(session.k)
+    # one lock from reading the ledgers to saving them, across processes (the dashboard's
+    # kernel may be publishing at the same moment)
+    with disclosure.publishing(session.store):
+        return _publish_checkin(session, results, k)
+
+
+def _publish_checkin(session: Session, results: CheckinResults, k: int) -> PublishedCheckin:
     ledger = disclosure.load_ledger(session.store, CHECKIN_LEDGER, k)
     spread = disclosure.load_ledger(session.store, SPREAD_LEDGER, disclosure.dispersion_min_n(k))
     people: dict[str, frozenset[str]] = {}

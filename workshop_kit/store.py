@@ -350,6 +350,7 @@ class Store:
         self._identity = _identity(path)
         self._busy_ms = BUSY_TIMEOUT_MS
         self._closed = False
+        self._depth = 0  # transactions open in the thread holding the lock
         _OPEN_STORES.add(self)
         _install_stop_handlers()
 
@@ -555,6 +556,8 @@ class Store:
         """One committed transaction: all of it lands, or none of it (BEGIN IMMEDIATE).
 
         The store's lock is held from BEGIN to COMMIT, so threads never interleave.
+        A transaction opened inside one already open (in the same thread: the lock is
+        re-entrant) is part of the outer one: it commits or rolls back with it.
 
         Raises
         ------
@@ -563,20 +566,30 @@ class Store:
             of the transaction is written. Errors of the kit raised inside pass unchanged.
         """
         with self.locked() as conn:
+            if self._depth:  # inside this thread's own transaction: part of it
+                self._depth += 1
+                try:
+                    yield conn
+                finally:
+                    self._depth -= 1
+                return
             self.check_in_place()
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
                 raise explain(exc, self.path) from exc
+            self._depth = 1
             try:
                 yield conn
             except BaseException as exc:
+                self._depth = 0
                 with contextlib.suppress(sqlite3.Error):
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.OperationalError):
                     raise explain(exc, self.path) from exc
                 raise
+            self._depth = 0
             try:
                 conn.execute("COMMIT")
             except sqlite3.Error as exc:

@@ -23,7 +23,7 @@ import ipywidgets as w
 from matplotlib.figure import Figure
 
 from ..charts.live import LiveRoomChart, dashboard_figure
-from ..disclosure import load_ledger, save_ledger
+from ..disclosure import load_ledger, publishing, save_ledger
 from ..live import LiveRoom, release_theme_means
 from ..published import CHECKIN_LEDGER
 from ..results import checkins_received, follow_up_list
@@ -54,9 +54,10 @@ def room_dashboard_figure(session: Session) -> Figure:
     answers = session.answers(instrument="checkin")
     scores = subscale_scores(answers, session.content.instrument("checkin"))
     means = room_means(scores, ["subscale", "phase"], "score", session.k)
-    ledger = load_ledger(session.store, LEDGER_VIEW, session.k)
-    released, _waiting = release_theme_means(scores, means, ledger)
-    save_ledger(session.store, LEDGER_VIEW, ledger)
+    with publishing(session.store):
+        ledger = load_ledger(session.store, LEDGER_VIEW, session.k)
+        released, _waiting = release_theme_means(scores, means, ledger)
+        save_ledger(session.store, LEDGER_VIEW, ledger)
     return dashboard_figure(checkins_received(session), released, theme_names(session), session.k)
 
 
@@ -157,11 +158,15 @@ class RoomDashboard:
         if force or self.chart_stale:
             self.received = self.live.received()
             self.painter.k = self.session.k
-            # read again each time: a report (results page, summary) may have shown more
-            self.ledger = load_ledger(self.session.store, LEDGER_VIEW, self.session.k)
-            means, self.waiting = self.live.released_theme_means(self.ledger)
+            # read again each time: a report (results page, summary) may have shown more.
+            # Read, decide and record under one lock (another kernel may be publishing);
+            # drawn after, so clicks elsewhere never wait for a drawing. A drawing that
+            # fails leaves a state recorded but not shown: never less safe.
+            with publishing(self.session.store):
+                self.ledger = load_ledger(self.session.store, LEDGER_VIEW, self.session.k)
+                means, self.waiting = self.live.released_theme_means(self.ledger)
+                save_ledger(self.session.store, LEDGER_VIEW, self.ledger)
             self.chart.value = self.painter.png(self.received, means)
-            save_ledger(self.session.store, LEDGER_VIEW, self.ledger)
             self.chart_stale = False
             self._show_updated()
         self.version = version
