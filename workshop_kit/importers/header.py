@@ -178,6 +178,7 @@ TOOL_COLUMNS = {
     "answered at": "the kit's data export",
     "item text": "the kit's data export",
     "subscale": "the kit's data export",
+    "validated language": "the kit's data export",
     "time stamp": "a spreadsheet",
     "submitted at": "a spreadsheet",
     "submission time": "a spreadsheet",

@@ -156,7 +156,11 @@ def _check_header(
             f"{where} has no column for any question; name columns by item id (qt1, qt2, ...) "
             "or by the question's wording",
         )
-    tools = {c.tool for c in header.by_role("metadata")} - {"the kit's data export"}
+    # a spreadsheet's own habits (a date, a language column) do not make it an online form
+    tools = {c.tool for c in header.by_role("metadata")} - {
+        "the kit's data export",
+        "a spreadsheet",
+    }
     return "online form" if tools else "wide"
 
 
